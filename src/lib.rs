@@ -1,0 +1,11 @@
+//! Redline: a review workstation for compliance officers.
+//!
+//! Data flows one way: export file → [`import`] → [`store`] → scanner → hits
+//! → cases → reviewer actions → case file. Each module owns its tables and
+//! offers functions; the CLI (`src/main.rs`), the desktop shell and the local
+//! server are thin layers over this library.
+
+pub mod import;
+pub mod model;
+pub mod store;
+pub mod text;

@@ -1,0 +1,236 @@
+//! Turning message text into the token stream of the full-text index, and a
+//! user's query into an FTS5 query over it.
+//!
+//! SQLite's tokenizers cannot serve Chinese: `unicode61` makes a whole run of
+//! Han characters one token (so 转账 is not found inside 我给你转账了), and
+//! `trigram` cannot answer one- or two-character queries from the index
+//! (`../shared/MEASURED.md`: they fall back to a scan). Most Chinese words are
+//! two characters, so we do what Lucene's CJK analyzer and pg_bigm do, in
+//! Rust, before the text reaches SQLite: a run of CJK characters `c1 c2 … cn`
+//! becomes the overlapping bigrams `c1c2 c2c3 … c(n-1)cn` followed by the
+//! unigram `cn`. Every character position then starts exactly one token, so
+//!
+//! * a 1-character query `c` is the prefix query `c*` (served by the
+//!   `prefix='1'` index),
+//! * a 2-character query is one exact token,
+//! * a longer query is the phrase of its bigrams.
+//!
+//! Everything else (Latin, Cyrillic, digits) is passed through for
+//! `unicode61` to split, case-fold and strip of diacritics. Both sides are
+//! NFKC-normalised first, so full-width ＡＢＣ and ｱ find their ordinary forms.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// True for the scripts that are written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3100..=0x312F    // Bopomofo
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0x20000..=0x3134F  // Extensions B–H
+    )
+}
+
+/// NFKC, skipped for text that is already normal (the common case).
+pub fn nfkc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfkc().collect())
+    }
+}
+
+/// Append the index form of `text` to `out` (which is not cleared).
+pub fn index_text(text: &str, out: &mut String) {
+    let text = nfkc(text);
+    if text.is_ascii() {
+        out.push_str(&text);
+        return;
+    }
+    let mut run: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if is_cjk(c) {
+            run.push(c);
+        } else {
+            flush_run(&run, out);
+            run.clear();
+            out.push(c);
+        }
+    }
+    flush_run(&run, out);
+}
+
+fn flush_run(run: &[char], out: &mut String) {
+    if run.is_empty() {
+        return;
+    }
+    out.push(' ');
+    for pair in run.windows(2) {
+        out.push(pair[0]);
+        out.push(pair[1]);
+        out.push(' ');
+    }
+    out.push(run[run.len() - 1]);
+    out.push(' ');
+}
+
+/// The index form of `text` as a new string.
+pub fn index_string(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() * 2);
+    index_text(text, &mut s);
+    s
+}
+
+/// One term of a user's query: a word, or a quoted phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    /// The term as the user typed it (without quotes), for highlighting.
+    pub text: String,
+    /// True when the user ended the term with `*`.
+    pub prefix: bool,
+}
+
+/// Split a query into terms: whitespace separates terms, `"…"` groups a
+/// phrase, a trailing `*` asks for a prefix match. All terms must match.
+pub fn parse_query(query: &str) -> Vec<QueryTerm> {
+    let mut terms = Vec::new();
+    let mut chars = query.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut text = String::new();
+        if c == '"' {
+            chars.next();
+            for c in chars.by_ref() {
+                if c == '"' {
+                    break;
+                }
+                text.push(c);
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                text.push(c);
+                chars.next();
+            }
+        }
+        let prefix = text.ends_with('*');
+        let text = text.trim_end_matches('*').trim().to_string();
+        if !text.is_empty() {
+            terms.push(QueryTerm { text, prefix });
+        }
+    }
+    terms
+}
+
+/// The FTS5 MATCH expression for one term, or `None` when the term has
+/// nothing the index can look for (only punctuation).
+pub fn term_to_fts(term: &QueryTerm) -> Option<String> {
+    let text = nfkc(&term.text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = String::new();
+    let mut prefix = term.prefix;
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_cjk(chars[i]) {
+            tokens.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_cjk(chars[i]) {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let at_end = i == chars.len();
+        tokens.push(' ');
+        if run.len() == 1 {
+            tokens.push(run[0]);
+            // At the end of the term the text's run may go on: c is then the
+            // first half of a bigram, so ask for the prefix.
+            if at_end {
+                prefix = true;
+            }
+        } else {
+            for pair in run.windows(2) {
+                tokens.push(pair[0]);
+                tokens.push(pair[1]);
+                tokens.push(' ');
+            }
+            // Inside the term the run ends here in the text too, so its final
+            // unigram is in the index; at the end the text's run may continue.
+            if !at_end {
+                tokens.push(run[run.len() - 1]);
+            }
+        }
+        tokens.push(' ');
+    }
+    if !tokens.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let quoted = format!("\"{}\"", tokens.trim().replace('"', "\"\""));
+    Some(if prefix { format!("{quoted} *") } else { quoted })
+}
+
+/// The FTS5 MATCH expression for a whole query (terms ANDed), or `None` when
+/// no term is searchable.
+pub fn query_to_fts(query: &str) -> Option<String> {
+    let parts: Vec<String> = parse_query(query).iter().filter_map(term_to_fts).collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(" AND "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_runs_become_bigrams_and_a_final_unigram() {
+        assert_eq!(index_string("我给你转账了").split_whitespace().collect::<Vec<_>>(), [
+            "我给", "给你", "你转", "转账", "账了", "了"
+        ]);
+    }
+
+    #[test]
+    fn latin_passes_through_and_is_separated_from_cjk() {
+        assert_eq!(index_string("iPhone转账ok").split_whitespace().collect::<Vec<_>>(), [
+            "iPhone", "转账", "账", "ok"
+        ]);
+    }
+
+    #[test]
+    fn fullwidth_is_folded() {
+        assert_eq!(index_string("ＶＩＰ"), "VIP");
+    }
+
+    #[test]
+    fn query_forms() {
+        let q = |s: &str| query_to_fts(s).unwrap();
+        assert_eq!(q("红"), "\"红\" *");
+        assert_eq!(q("红包"), "\"红包\"");
+        assert_eq!(q("内部文件"), "\"内部 部文 文件\"");
+        assert_eq!(q("bribe"), "\"bribe\"");
+        assert_eq!(q("brib*"), "\"brib\" *");
+        assert_eq!(q("转账b"), "\"转账 账 b\"");
+        assert_eq!(q("b转"), "\"b 转\" *");
+        assert_eq!(q("红包 \"side job\""), "\"红包\" AND \"side job\"");
+        assert_eq!(query_to_fts("!!!"), None);
+    }
+
+    #[test]
+    fn quotes_in_terms_are_escaped() {
+        assert_eq!(term_to_fts(&QueryTerm { text: "a\"b".into(), prefix: false }).unwrap(), "\"a\"\"b\"");
+    }
+}
