@@ -120,12 +120,25 @@ fn import_dir(
         progress_done(progress, &result);
         return out.push(SourceResult { path: dir.into(), result });
     }
-    for entry in tree.entries().to_vec() {
-        let path = dir.join(&entry.path);
-        let result = import_file(store, &path, opts, progress, false);
-        out.push(SourceResult { path, result });
+    // Otherwise walk it one level at a time, so that a sub-folder (a Slack
+    // export inside a case folder) can still be claimed as a whole.
+    let mut children: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => return out.push(SourceResult { path: dir.into(), result: Err(ImportError::Io { path: dir.into(), source: e }) }),
+    };
+    children.sort();
+    for path in children {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if meta.file_type().is_symlink() {
+            continue; // reported below from the tree's link list
+        } else if meta.is_dir() {
+            import_dir(store, &path, opts, progress, out);
+        } else if meta.is_file() {
+            let result = import_file(store, &path, opts, progress, false);
+            out.push(SourceResult { path, result });
+        }
     }
-    for link in &tree.links {
+    for link in tree.links.iter().filter(|l| !l.contains('/')) {
         let path = dir.join(link);
         let reason = "symbolic link, not followed".to_string();
         out.push(SourceResult {

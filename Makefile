@@ -1,0 +1,79 @@
+# Redline: the two commands a newcomer needs are `make demo` and `make test`.
+# Both install what they need first (crates through cargo, UI packages
+# through `npm ci`, Debian packages through apt when run as root).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+NPM ?= npm
+
+# Debian packages: the desktop shell (webkit), its headless runs (Xvfb,
+# WebKitWebDriver), browser tests (chromium), and the tools benchmarks compare
+# against (sqlite3, ripgrep, GNU time).
+APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
+	libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev \
+	xvfb imagemagick webkit2gtk-driver chromium sqlite3 ripgrep time
+
+DEMO_DIR := target/demo
+DEMO_DB := $(DEMO_DIR)/redline.db
+
+.PHONY: all deps apt-deps ui-deps build ui shell demo test test-rust test-ui bench clean-demo help
+
+help:
+	@echo "make demo   build Redline, import the bundled demo dataset, show a summary and a search"
+	@echo "make test   run every test (Rust unit + integration, corpus, UI unit tests, desktop shell build)"
+	@echo "make bench  run the benchmarks (long; figures go to BENCHMARKS.md by hand)"
+
+deps: apt-deps ui-deps
+
+apt-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "Missing Debian packages. Run as root:"; \
+		echo "  sudo apt-get install -y --no-install-recommends $$missing"; \
+		exit 1; \
+	fi
+
+ui-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && $(NPM) ci --no-audit --no-fund
+
+ui: ui-deps
+	cd ui && $(NPM) run build
+
+build: ui
+	$(CARGO) build --release -p redline
+
+# The desktop shell embeds ui/dist (the custom-protocol feature is on by default).
+shell: apt-deps ui
+	$(CARGO) build -p redline-desktop
+
+demo: deps build
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	./target/release/redline gen-corpus --format jsonl --messages 20000 --seed 7 --out $(DEMO_DIR)/generated-chats.jsonl
+	./target/release/redline --db $(DEMO_DB) import demo/exports $(DEMO_DIR)/generated-chats.jsonl --tz Asia/Shanghai
+	@echo
+	./target/release/redline --db $(DEMO_DB) sources
+	@echo
+	@echo '$$ redline search 红包'
+	@./target/release/redline --db $(DEMO_DB) search 红包 --limit 5
+	@echo
+	@echo '$$ redline search "内部文件"'
+	@./target/release/redline --db $(DEMO_DB) search 内部文件 --limit 5
+	@echo
+	@echo "The demo workspace is $(DEMO_DB): try ./target/release/redline --db $(DEMO_DB) search WORD"
+
+test: deps test-rust test-ui shell
+
+test-rust:
+	$(CARGO) test --workspace --exclude redline-desktop
+
+test-ui: ui-deps
+	cd ui && $(NPM) run check && $(NPM) test
+
+bench: apt-deps
+	bash bench/run.sh
