@@ -6,6 +6,7 @@
 //! server are thin layers over this library.
 
 pub mod import;
+pub mod rules;
 pub mod model;
 pub mod store;
 pub mod text;

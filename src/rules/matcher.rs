@@ -1,0 +1,820 @@
+//! Compiling packs into one matcher, and matching messages.
+//!
+//! All literal terms of all loaded packs that share a normalisation setting
+//! go into one Aho-Corasick automaton over the normalised text. A message is
+//! normalised once per setting, the automaton reports every term occurrence,
+//! and only the rules that one of those terms can make true are evaluated
+//! (plus the few that need no term: metadata-only rules and rules with a
+//! top-level NOT). Boolean and proximity operators, regexes and metadata
+//! conditions run on that small candidate set.
+//!
+//! Offsets: the automaton works on the normalised text; every reported span
+//! is mapped back to byte offsets in the original text here, and to UTF-16
+//! only at the edge (`crate::text::utf16`).
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
+use regex::Regex;
+use serde::Serialize;
+
+use super::normalize::{is_cjk, normalize, normalize_str, NormalizeOptions, Normalized, Steps};
+use super::pack::{PackSource, RuleDef, Severity};
+use super::query::{self, Expr, Wildcard};
+use super::RuleError;
+use crate::model::MessageKind;
+
+/// Limits that keep any pattern from hanging a scan.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+const REGEX_DFA_LIMIT: usize = 4 << 20;
+
+/// What the matcher sees of a message.
+#[derive(Debug, Clone, Default)]
+pub struct MessageView<'a> {
+    pub text: &'a str,
+    pub kind: Option<MessageKind>,
+    pub amount: Option<f64>,
+    pub attachments: Vec<&'a str>,
+    /// Sender external id and display name (either may be matched by `senders`).
+    pub sender: Option<&'a str>,
+    pub sender_name: Option<&'a str>,
+    pub conversation: Option<&'a str>,
+    pub conversation_title: Option<&'a str>,
+    pub timestamp: Option<DateTime<FixedOffset>>,
+}
+
+/// One highlighted piece of evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Byte range in the original text.
+    pub start: usize,
+    pub end: usize,
+    /// The term (as written in the pack) or `regex:…` that fired.
+    pub term: String,
+    /// Normalisations needed beyond what the term itself needed.
+    pub steps: Steps,
+}
+
+/// A rule that fired on a message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleMatch {
+    pub pack: String,
+    pub pack_version: String,
+    pub red_line: String,
+    pub rule: String,
+    pub severity: Severity,
+    /// Highlights in the text (empty for a metadata-only rule).
+    pub evidence: Vec<Evidence>,
+    /// The metadata conditions that held (`kind=transfer`, `amount>=200`).
+    pub conditions: Vec<String>,
+}
+
+/// A pack's identity inside a compiled set.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackInfo {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub sha256: String,
+    pub path: String,
+    pub normalize: NormalizeOptions,
+    pub red_lines: Vec<RedLineInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RedLineInfo {
+    pub id: String,
+    pub title_en: String,
+    pub title_zh: String,
+    pub severity: Severity,
+    pub rules: Vec<String>,
+}
+
+type TermId = usize;
+
+#[derive(Debug, Clone)]
+struct TermInfo {
+    display: String,
+    wildcard: Wildcard,
+    /// Word boundaries apply at the start / end (Latin-script edges).
+    bound_start: bool,
+    bound_end: bool,
+    /// Steps the term itself needed to reach its normal form.
+    own_steps: Steps,
+}
+
+#[derive(Debug, Clone)]
+enum CExpr {
+    Term(TermId),
+    And(Box<CExpr>, Box<CExpr>),
+    Or(Box<CExpr>, Box<CExpr>),
+    Not(Box<CExpr>),
+    Near { left: Box<CExpr>, right: Box<CExpr>, distance: u32, ordered: bool },
+}
+
+#[derive(Debug, Clone)]
+struct MetaCond {
+    kinds: Option<Vec<MessageKind>>,
+    amount_min: Option<f64>,
+    amount_max: Option<f64>,
+    attachment_globs: Option<Vec<Regex>>,
+    senders: Option<Vec<String>>,
+    conversations: Option<Vec<String>>,
+    after: Option<i64>,
+    before: Option<i64>,
+    hours: Option<(u32, u32)>,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    pack: usize,
+    red_line: usize,
+    id: String,
+    severity: Severity,
+    query: Option<CExpr>,
+    regexes: Vec<(String, Regex)>,
+    unless: Option<CExpr>,
+    meta: MetaCond,
+    /// Must be evaluated even when none of its terms occur.
+    always: bool,
+}
+
+/// Everything compiled for one normalisation setting.
+struct Group {
+    opts: NormalizeOptions,
+    automaton: Option<AhoCorasick>,
+    /// Automaton patterns (normalised literals) and the terms using each.
+    literals: Vec<String>,
+    pattern_terms: Vec<Vec<TermId>>,
+    terms: Vec<TermInfo>,
+    /// Term → rules that it can make true.
+    term_rules: Vec<Vec<usize>>,
+    rules: Vec<CompiledRule>,
+    always: Vec<usize>,
+}
+
+/// All loaded packs, compiled.
+pub struct RuleSet {
+    packs: Vec<PackInfo>,
+    groups: Vec<Group>,
+}
+
+/// Term occurrences in one normalised text.
+struct Occurrences {
+    by_term: HashMap<TermId, Vec<(usize, usize)>>,
+}
+
+impl RuleSet {
+    /// Compile packs. Every semantic error (bad query, regex, glob, duplicate
+    /// id, unknown time) is reported with the pack file position.
+    pub fn compile(sources: &[PackSource]) -> Result<Self, RuleError> {
+        let mut packs = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut seen_packs: HashMap<String, std::path::PathBuf> = HashMap::new();
+        for src in sources {
+            let header = &src.file.pack;
+            if let Some(prev) = seen_packs.insert(header.id.get_ref().clone(), src.path.clone()) {
+                return Err(src.error_at(
+                    header.id.span().start,
+                    format!("pack id {:?} is already loaded from {}", header.id.get_ref(), prev.display()),
+                    "give each pack its own id",
+                ));
+            }
+            let opts = header.normalize;
+            let gi = match groups.iter().position(|g| g.opts == opts) {
+                Some(i) => i,
+                None => {
+                    groups.push(Group {
+                        opts,
+                        automaton: None,
+                        literals: Vec::new(),
+                        pattern_terms: Vec::new(),
+                        terms: Vec::new(),
+                        term_rules: Vec::new(),
+                        rules: Vec::new(),
+                        always: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let pack_index = packs.len();
+            let mut info = PackInfo {
+                id: header.id.get_ref().clone(),
+                name: header.name.clone(),
+                version: header.version.clone(),
+                sha256: src.sha256.clone(),
+                path: src.path.display().to_string(),
+                normalize: opts,
+                red_lines: Vec::new(),
+            };
+            let mut red_ids = HashMap::new();
+            for (ri, rl) in src.file.red_lines.iter().enumerate() {
+                if red_ids.insert(rl.id.get_ref().clone(), ()).is_some() {
+                    return Err(src.error_at(rl.id.span().start, format!("duplicate red line id {:?}", rl.id.get_ref()), "ids must be unique within a pack"));
+                }
+                let mut rule_ids = Vec::new();
+                for rule in &rl.rules {
+                    if rule_ids.contains(rule.id.get_ref()) {
+                        return Err(src.error_at(rule.id.span().start, format!("duplicate rule id {:?}", rule.id.get_ref()), "ids must be unique within a red line"));
+                    }
+                    rule_ids.push(rule.id.get_ref().clone());
+                    let compiled = compile_rule(src, &mut groups[gi], rule, pack_index, ri, rl.severity)?;
+                    let group = &mut groups[gi];
+                    let idx = group.rules.len();
+                    if compiled.always {
+                        group.always.push(idx);
+                    } else if let Some(q) = &compiled.query {
+                        let mut pos = Vec::new();
+                        positive_terms(q, &mut pos);
+                        for t in pos {
+                            if !group.term_rules[t].contains(&idx) {
+                                group.term_rules[t].push(idx);
+                            }
+                        }
+                    }
+                    group.rules.push(compiled);
+                }
+                info.red_lines.push(RedLineInfo {
+                    id: rl.id.get_ref().clone(),
+                    title_en: rl.title.en.clone(),
+                    title_zh: rl.title.zh.clone(),
+                    severity: rl.severity,
+                    rules: rule_ids,
+                });
+            }
+            packs.push(info);
+        }
+        for g in &mut groups {
+            build_automaton(g)?;
+        }
+        Ok(Self { packs, groups })
+    }
+
+    pub fn packs(&self) -> &[PackInfo] {
+        &self.packs
+    }
+
+    /// Every rule that fires on the message.
+    pub fn match_message(&self, m: &MessageView) -> Vec<RuleMatch> {
+        let mut out = Vec::new();
+        for g in &self.groups {
+            self.match_group(g, m, &mut out);
+        }
+        out
+    }
+
+    /// Only the rules of one pack (for `rules test`).
+    pub fn match_message_in_pack(&self, pack: &str, m: &MessageView) -> Vec<RuleMatch> {
+        self.match_message(m).into_iter().filter(|r| r.pack == pack).collect()
+    }
+
+    fn match_group(&self, g: &Group, m: &MessageView, out: &mut Vec<RuleMatch>) {
+        // First pass without the offset map: most messages match nothing.
+        let plain = normalize_str(m.text, &g.opts);
+        let mut candidates: Vec<usize> = g.always.clone();
+        let mut hits_any = false;
+        if let Some(ac) = &g.automaton {
+            for mat in ac.find_overlapping_iter(&plain) {
+                for &t in &g.pattern_terms[mat.pattern().as_usize()] {
+                    // Word boundaries are checked in the second pass, with the map.
+                    {
+                        hits_any = true;
+                        candidates.extend_from_slice(&g.term_rules[t]);
+                    }
+                }
+            }
+        }
+        let has_regex_only = g.rules.iter().any(|r| r.query.is_none() && !r.regexes.is_empty());
+        if candidates.is_empty() && !has_regex_only {
+            return;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let norm = normalize(m.text, &g.opts);
+        let occ = if hits_any { occurrences(g, &norm) } else { Occurrences { by_term: HashMap::new() } };
+        let mut units: Option<Vec<(usize, u32)>> = None;
+        let regex_rules: Vec<usize> =
+            (0..g.rules.len()).filter(|&i| g.rules[i].query.is_none() && !g.rules[i].regexes.is_empty()).collect();
+        candidates.extend(regex_rules);
+        candidates.sort_unstable();
+        candidates.dedup();
+        for ri in candidates {
+            let rule = &g.rules[ri];
+            if let Some(rm) = self.eval_rule(g, rule, m, &norm, &occ, &mut units) {
+                out.push(rm);
+            }
+        }
+    }
+
+    fn eval_rule(
+        &self,
+        g: &Group,
+        rule: &CompiledRule,
+        m: &MessageView,
+        norm: &Normalized,
+        occ: &Occurrences,
+        units: &mut Option<Vec<(usize, u32)>>,
+    ) -> Option<RuleMatch> {
+        let conditions = meta_holds(&rule.meta, m)?;
+        let mut spans: Vec<(usize, usize, TermId)> = Vec::new();
+        if let Some(q) = &rule.query {
+            spans = eval(q, occ, norm, units)?;
+        }
+        let mut evidence: Vec<Evidence> = Vec::new();
+        for &(s, e, t) in &spans {
+            let term = &g.terms[t];
+            let (os, oe) = norm.original_span(s, e);
+            evidence.push(Evidence {
+                start: os,
+                end: oe,
+                term: term.display.clone(),
+                steps: norm.steps_in(s, e).minus(term.own_steps),
+            });
+        }
+        if !rule.regexes.is_empty() {
+            let mut any = false;
+            for (src, re) in &rule.regexes {
+                for mat in re.find_iter(&norm.text) {
+                    if mat.start() == mat.end() {
+                        continue;
+                    }
+                    any = true;
+                    let (os, oe) = norm.original_span(mat.start(), mat.end());
+                    evidence.push(Evidence {
+                        start: os,
+                        end: oe,
+                        term: format!("regex:{src}"),
+                        steps: norm.steps_in(mat.start(), mat.end()).minus(Steps::CASE),
+                    });
+                }
+            }
+            if !any {
+                return None;
+            }
+        }
+        if let Some(u) = &rule.unless {
+            if eval(u, occ, norm, units).is_some() {
+                return None;
+            }
+        }
+        evidence.sort_by_key(|e| (e.start, e.end));
+        evidence.dedup_by(|a, b| a.start == b.start && a.end == b.end);
+        let pack = &self.packs[rule.pack];
+        let rl = &pack.red_lines[rule.red_line];
+        Some(RuleMatch {
+            pack: pack.id.clone(),
+            pack_version: pack.version.clone(),
+            red_line: rl.id.clone(),
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            evidence,
+            conditions,
+        })
+    }
+}
+
+fn positive_terms(e: &CExpr, out: &mut Vec<TermId>) {
+    match e {
+        CExpr::Term(t) => out.push(*t),
+        CExpr::And(a, b) | CExpr::Or(a, b) | CExpr::Near { left: a, right: b, .. } => {
+            positive_terms(a, out);
+            positive_terms(b, out);
+        }
+        CExpr::Not(_) => {}
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Check a raw automaton match against the term's word boundaries; returns
+/// the (possibly extended, for wildcards) span.
+///
+/// A boundary also holds where separators were removed (b r i b e joined
+/// into a neighbouring single letter), since the sender did mark it.
+fn bounded(norm: &Normalized, start: usize, end: usize, t: &TermInfo) -> Option<(usize, usize)> {
+    let text = norm.text.as_str();
+    let joined_before = norm.steps_at(start).contains(Steps::SEPARATORS);
+    let joined_after = norm.steps_at(end).contains(Steps::SEPARATORS);
+    let before = text[..start].chars().next_back().filter(|_| !joined_before);
+    let after = text[end..].chars().next().filter(|_| !joined_after);
+    let mut s = start;
+    let mut e = end;
+    if t.bound_start {
+        match t.wildcard {
+            Wildcard::Suffix | Wildcard::Both => {
+                s = start - text[..start].chars().rev().take_while(|&c| is_word_char(c)).map(char::len_utf8).sum::<usize>();
+            }
+            _ => {
+                if before.is_some_and(is_word_char) {
+                    return None;
+                }
+            }
+        }
+    }
+    if t.bound_end {
+        match t.wildcard {
+            Wildcard::Prefix | Wildcard::Both => {
+                e = end + text[end..].chars().take_while(|&c| is_word_char(c)).map(char::len_utf8).sum::<usize>();
+            }
+            _ => {
+                if after.is_some_and(is_word_char) {
+                    return None;
+                }
+            }
+        }
+    }
+    Some((s, e))
+}
+
+fn occurrences(g: &Group, norm: &Normalized) -> Occurrences {
+    let mut by_term: HashMap<TermId, Vec<(usize, usize)>> = HashMap::new();
+    if let Some(ac) = &g.automaton {
+        for mat in ac.find_overlapping_iter(&norm.text) {
+            for &t in &g.pattern_terms[mat.pattern().as_usize()] {
+                if let Some(span) = bounded(norm, mat.start(), mat.end(), &g.terms[t]) {
+                    by_term.entry(t).or_default().push(span);
+                }
+            }
+        }
+    }
+    Occurrences { by_term }
+}
+
+/// Unit index (word for Latin, char for CJK) of every unit start in the text.
+fn unit_starts(text: &str) -> Vec<(usize, u32)> {
+    let mut out = Vec::new();
+    let mut in_word = false;
+    let mut n = 0u32;
+    for (i, c) in text.char_indices() {
+        if is_cjk(c) {
+            out.push((i, n));
+            n += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                out.push((i, n));
+                n += 1;
+                in_word = true;
+            }
+        } else {
+            in_word = false;
+        }
+    }
+    out
+}
+
+/// Unit index of the unit containing byte `b`.
+fn unit_at(units: &[(usize, u32)], b: usize) -> u32 {
+    match units.binary_search_by_key(&b, |&(s, _)| s) {
+        Ok(i) => units[i].1,
+        Err(0) => 0,
+        Err(i) => units[i - 1].1,
+    }
+}
+
+type Spans = Vec<(usize, usize, TermId)>;
+
+/// Evaluate an expression: `None` = false; `Some(spans)` = true with evidence.
+fn eval(e: &CExpr, occ: &Occurrences, norm: &Normalized, units: &mut Option<Vec<(usize, u32)>>) -> Option<Spans> {
+    match e {
+        CExpr::Term(t) => occ.by_term.get(t).map(|v| v.iter().map(|&(s, e)| (s, e, *t)).collect()),
+        CExpr::Or(a, b) => match (eval(a, occ, norm, units), eval(b, occ, norm, units)) {
+            (None, None) => None,
+            (Some(x), None) | (None, Some(x)) => Some(x),
+            (Some(mut x), Some(y)) => {
+                x.extend(y);
+                Some(x)
+            }
+        },
+        CExpr::And(a, b) => {
+            let mut x = eval(a, occ, norm, units)?;
+            x.extend(eval(b, occ, norm, units)?);
+            Some(x)
+        }
+        CExpr::Not(a) => match eval(a, occ, norm, units) {
+            Some(_) => None,
+            None => Some(Vec::new()),
+        },
+        CExpr::Near { left, right, distance, ordered } => {
+            let l = eval(left, occ, norm, units)?;
+            let r = eval(right, occ, norm, units)?;
+            let u = units.get_or_insert_with(|| unit_starts(&norm.text));
+            let mut out = Vec::new();
+            for a in &l {
+                for b in &r {
+                    let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+                    if *ordered && first != a {
+                        continue;
+                    }
+                    let last_of_first = unit_at(u, first.1.saturating_sub(1).max(first.0));
+                    let start_of_second = unit_at(u, second.0);
+                    let gap = start_of_second.saturating_sub(last_of_first + 1);
+                    let overlapping = second.0 < first.1;
+                    if overlapping || gap <= *distance {
+                        out.push(*a);
+                        out.push(*b);
+                    }
+                }
+            }
+            if out.is_empty() {
+                None
+            } else {
+                out.sort_unstable();
+                out.dedup();
+                Some(out)
+            }
+        }
+    }
+}
+
+/// Metadata conditions; `None` if one fails, else the list of those that held.
+fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
+    let mut held = Vec::new();
+    if let Some(kinds) = &c.kinds {
+        let k = m.kind?;
+        if !kinds.contains(&k) {
+            return None;
+        }
+        held.push(format!("kind={}", k.as_str()));
+    }
+    if c.amount_min.is_some() || c.amount_max.is_some() {
+        let a = m.amount?;
+        if c.amount_min.is_some_and(|min| a < min) || c.amount_max.is_some_and(|max| a > max) {
+            return None;
+        }
+        held.push(format!("amount={a}"));
+    }
+    if let Some(globs) = &c.attachment_globs {
+        let name = m.attachments.iter().find(|n| globs.iter().any(|g| g.is_match(n)))?;
+        held.push(format!("attachment={name}"));
+    }
+    if let Some(senders) = &c.senders {
+        let hit = [m.sender, m.sender_name].into_iter().flatten().find(|s| senders.iter().any(|x| x == s))?;
+        held.push(format!("sender={hit}"));
+    }
+    if let Some(convs) = &c.conversations {
+        let hit = [m.conversation, m.conversation_title].into_iter().flatten().find(|s| convs.iter().any(|x| x == s))?;
+        held.push(format!("conversation={hit}"));
+    }
+    if c.after.is_some() || c.before.is_some() || c.hours.is_some() {
+        let ts = m.timestamp?;
+        let ms = ts.timestamp_millis();
+        if c.after.is_some_and(|a| ms < a) || c.before.is_some_and(|b| ms >= b) {
+            return None;
+        }
+        if let Some((from, to)) = c.hours {
+            let h = ts.hour();
+            let inside = if from <= to { h >= from && h < to } else { h >= from || h < to };
+            if !inside {
+                return None;
+            }
+            held.push(format!("hour={h}"));
+        }
+    }
+    Some(held)
+}
+
+fn glob_to_regex(glob: &str) -> Result<Regex, regex::Error> {
+    let mut re = String::from("(?i)^");
+    for c in glob.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    Regex::new(&re)
+}
+
+fn parse_instant(s: &str) -> Option<i64> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.timestamp_millis());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|n| n.and_utc().timestamp_millis())
+}
+
+fn parse_hours(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once('-')?;
+    let a: u32 = a.trim().parse().ok()?;
+    let b: u32 = b.trim().parse().ok()?;
+    (a <= 24 && b <= 24 && a != b).then_some((a % 24, b % 24))
+}
+
+/// Byte offset of a query's column inside the pack file (best effort: the
+/// string's span plus the column, assuming no escapes before it).
+fn query_offset(span_start: usize, column: usize, value: &str) -> usize {
+    span_start + 1 + value.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum::<usize>()
+}
+
+fn compile_rule(
+    src: &PackSource,
+    g: &mut Group,
+    rule: &RuleDef,
+    pack: usize,
+    red_line: usize,
+    red_line_severity: Severity,
+) -> Result<CompiledRule, RuleError> {
+    let rid = rule.id.get_ref();
+    let query_expr: Option<Expr> = match (&rule.query, &rule.terms) {
+        (Some(_), Some(t)) => {
+            return Err(src.error_at(t.span().start, format!("rule {rid:?} has both `query` and `terms`"), "use one: terms = [...] is short for query = \"a OR b OR …\""))
+        }
+        (Some(q), None) => Some(query::parse(q.get_ref()).map_err(|e| {
+            src.error_at(query_offset(q.span().start, e.column, q.get_ref()), format!("rule {rid:?}: {}", e.message), e.hint)
+        })?),
+        (None, Some(terms)) => {
+            let mut expr: Option<Expr> = None;
+            for t in terms.get_ref() {
+                let parsed = query::parse(&format!("\"{}\"", t.replace('"', ""))).map_err(|e| {
+                    src.error_at(terms.span().start, format!("rule {rid:?}: term {t:?}: {}", e.message), e.hint)
+                })?;
+                // A term list keeps wildcards: "brib*" in the list is a prefix.
+                let parsed = match parsed {
+                    Expr::Term(mut term) if t.ends_with('*') || t.starts_with('*') => {
+                        let w = query::parse(t).ok();
+                        if let Some(Expr::Term(w)) = w {
+                            term = w;
+                        }
+                        Expr::Term(term)
+                    }
+                    other => other,
+                };
+                expr = Some(match expr {
+                    None => parsed,
+                    Some(prev) => Expr::Or(Box::new(prev), Box::new(parsed)),
+                });
+            }
+            if expr.is_none() {
+                return Err(src.error_at(terms.span().start, format!("rule {rid:?}: empty `terms`"), "list at least one term"));
+            }
+            expr
+        }
+        (None, None) => None,
+    };
+    let unless_expr = match &rule.unless {
+        Some(u) => Some(query::parse(u.get_ref()).map_err(|e| {
+            src.error_at(query_offset(u.span().start, e.column, u.get_ref()), format!("rule {rid:?} unless: {}", e.message), e.hint)
+        })?),
+        None => None,
+    };
+    let mut regexes = Vec::new();
+    if let Some(list) = &rule.regex {
+        for r in list.get_ref() {
+            let re = regex::RegexBuilder::new(r)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_DFA_LIMIT)
+                .build()
+                .map_err(|e| src.error_at(list.span().start, format!("rule {rid:?}: bad regex {r:?}: {e}"), "regexes use Rust regex syntax and run on the normalised (lower-case) text"))?;
+            regexes.push((r.clone(), re));
+        }
+    }
+    let mut attachment_globs = None;
+    if let Some(globs) = &rule.attachment_names {
+        let mut v = Vec::new();
+        for gl in globs {
+            v.push(glob_to_regex(gl).map_err(|e| src.error_at(rule.id.span().start, format!("rule {rid:?}: bad glob {gl:?}: {e}"), "globs use * and ?"))?);
+        }
+        attachment_globs = Some(v);
+    }
+    let time = |f: &Option<toml::Spanned<String>>| -> Result<Option<i64>, RuleError> {
+        match f {
+            None => Ok(None),
+            Some(s) => parse_instant(s.get_ref()).map(Some).ok_or_else(|| {
+                src.error_at(s.span().start, format!("rule {rid:?}: {:?} is not a date or time", s.get_ref()), "use 2026-03-01 or 2026-03-01T09:00:00+08:00")
+            }),
+        }
+    };
+    let hours = match &rule.hours {
+        None => None,
+        Some(h) => Some(parse_hours(h.get_ref()).ok_or_else(|| {
+            src.error_at(h.span().start, format!("rule {rid:?}: hours {:?} is not a range", h.get_ref()), "use \"22-06\" for 22:00 to 06:00 on the sender's clock")
+        })?),
+    };
+    let meta = MetaCond {
+        kinds: rule.kinds.clone(),
+        amount_min: rule.amount_min,
+        amount_max: rule.amount_max,
+        attachment_globs,
+        senders: rule.senders.clone(),
+        conversations: rule.conversations.clone(),
+        after: time(&rule.after)?,
+        before: time(&rule.before)?,
+        hours,
+    };
+    let has_meta = meta.kinds.is_some()
+        || meta.amount_min.is_some()
+        || meta.amount_max.is_some()
+        || meta.attachment_globs.is_some()
+        || meta.senders.is_some()
+        || meta.conversations.is_some()
+        || meta.after.is_some()
+        || meta.before.is_some()
+        || meta.hours.is_some();
+    if query_expr.is_none() && regexes.is_empty() && !has_meta {
+        return Err(src.error_at(rule.id.span().start, format!("rule {rid:?} has no condition"), "give it a query, terms, regex or a metadata condition such as kinds = [\"transfer\"]"));
+    }
+    let opts = g.opts;
+    let query = query_expr.as_ref().map(|e| compile_expr(e, g, &opts));
+    let unless = unless_expr.as_ref().map(|e| compile_expr(e, g, &opts));
+    let always = match &query_expr {
+        None => regexes.is_empty(),
+        Some(q) => q.matches_empty(),
+    };
+    Ok(CompiledRule { pack, red_line, id: rid.clone(), severity: rule.severity.unwrap_or(red_line_severity), query, regexes, unless, meta, always })
+}
+
+fn compile_expr(e: &Expr, g: &mut Group, opts: &NormalizeOptions) -> CExpr {
+    match e {
+        Expr::Term(t) => CExpr::Term(intern_term(g, &t.text, t.wildcard, opts)),
+        Expr::And(a, b) => CExpr::And(Box::new(compile_expr(a, g, opts)), Box::new(compile_expr(b, g, opts))),
+        Expr::Or(a, b) => CExpr::Or(Box::new(compile_expr(a, g, opts)), Box::new(compile_expr(b, g, opts))),
+        Expr::Not(a) => CExpr::Not(Box::new(compile_expr(a, g, opts))),
+        Expr::Near { left, right, distance, ordered } => CExpr::Near {
+            left: Box::new(compile_expr(left, g, opts)),
+            right: Box::new(compile_expr(right, g, opts)),
+            distance: *distance,
+            ordered: *ordered,
+        },
+    }
+}
+
+/// The literal that goes into the automaton for a term, and its term info.
+/// With pinyin on, a Chinese term also yields its pinyin and initials as
+/// alternative literals of the same term (see `pinyin_forms`).
+fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOptions) -> TermId {
+    let n = normalize(text, opts);
+    let literal = n.text.trim().to_string();
+    let own_steps = n.steps_in(0, n.text.len());
+    let first = literal.chars().next();
+    let last = literal.chars().next_back();
+    let info = TermInfo {
+        display: text.to_string(),
+        wildcard,
+        bound_start: first.is_some_and(is_word_char),
+        bound_end: last.is_some_and(is_word_char),
+        own_steps,
+    };
+    // Reuse an identical term.
+    if let Some(i) = g.terms.iter().position(|t| t.display == info.display && t.wildcard == wildcard) {
+        return i;
+    }
+    let id = g.terms.len();
+    g.terms.push(info);
+    g.term_rules.push(Vec::new());
+    let mut literals = vec![literal];
+    if opts.pinyin {
+        literals.extend(pinyin_forms(text));
+    }
+    for lit in literals {
+        if lit.is_empty() {
+            continue;
+        }
+        match g.literals.iter().position(|l| *l == lit) {
+            Some(p) => g.pattern_terms[p].push(id),
+            None => {
+                g.literals.push(lit);
+                g.pattern_terms.push(vec![id]);
+            }
+        }
+    }
+    id
+}
+
+/// Pinyin spellings of a Chinese term: full (hongbao) and initials (hb).
+/// Only terms of two or more Han characters get them: one letter is too
+/// short to mean anything.
+fn pinyin_forms(text: &str) -> Vec<String> {
+    use pinyin::ToPinyin;
+    let han: Vec<char> = text.chars().filter(|&c| is_cjk(c)).collect();
+    if han.len() < 2 || han.len() != text.chars().count() {
+        return Vec::new();
+    }
+    let mut full = String::new();
+    let mut initials = String::new();
+    for c in han {
+        match c.to_pinyin() {
+            Some(p) => {
+                full.push_str(p.plain());
+                initials.push_str(p.first_letter());
+            }
+            None => return Vec::new(),
+        }
+    }
+    vec![full, initials]
+}
+
+fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
+    if g.literals.is_empty() {
+        return Ok(());
+    }
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(&g.literals)
+        .map_err(|e| RuleError::Automaton(e.to_string()))?;
+    g.automaton = Some(ac);
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! The rule language and matching, on packs written inline.
+
+use std::path::Path;
+
+use redline::model::MessageKind;
+use redline::rules::{pack::parse_pack, MessageView, RuleSet};
+
+fn set(toml: &str) -> RuleSet {
+    let src = parse_pack(Path::new("test.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
+    RuleSet::compile(&[src]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn pack(rules: &str) -> String {
+    format!(
+        "[pack]\nid = \"t\"\nname = \"t\"\nversion = \"1\"\n\n[[red_line]]\nid = \"rl\"\ntitle = {{ en = \"x\", zh = \"x\" }}\nseverity = \"high\"\n{rules}"
+    )
+}
+
+fn text(s: &str) -> MessageView<'_> {
+    MessageView { text: s, kind: Some(MessageKind::Text), ..Default::default() }
+}
+
+/// Rule ids that fire, with the original text of each piece of evidence.
+fn fire(set: &RuleSet, m: &MessageView) -> Vec<(String, Vec<String>)> {
+    set.match_message(m)
+        .into_iter()
+        .map(|r| (r.rule, r.evidence.iter().map(|e| m.text[e.start..e.end].to_string()).collect()))
+        .collect()
+}
+
+#[test]
+fn literal_terms_and_word_boundaries() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"bribe\", \"红包\"]\n"));
+    assert_eq!(fire(&s, &text("a small bribe")), [("a".to_string(), vec!["bribe".to_string()])]);
+    assert!(fire(&s, &text("bribery is bad")).is_empty(), "whole words only");
+    assert_eq!(fire(&s, &text("发红包了")), [("a".to_string(), vec!["红包".to_string()])]);
+}
+
+#[test]
+fn wildcards() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nquery = \"brib*\"\n"));
+    assert_eq!(fire(&s, &text("bribery!")), [("a".to_string(), vec!["bribery".to_string()])]);
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nquery = \"*coin\"\n"));
+    assert_eq!(fire(&s, &text("buy bitcoin now")), [("a".to_string(), vec!["bitcoin".to_string()])]);
+}
+
+#[test]
+fn boolean_and_proximity() {
+    let s = set(&pack(
+        "[[red_line.rule]]\nid = \"near\"\nquery = '红包 w/5 辛苦费'\n\n[[red_line.rule]]\nid = \"pre\"\nquery = 'transfer pre/2 account'\n\n[[red_line.rule]]\nid = \"not\"\nquery = '回扣 AND NOT 新闻'\n",
+    ));
+    assert_eq!(fire(&s, &text("发个红包给你当辛苦费")).len(), 1);
+    assert!(fire(&s, &text("红包的事情我们明天下午再说，辛苦费另算")).is_empty(), "too far apart");
+    assert_eq!(fire(&s, &text("辛苦费我用红包发你"))[0].0, "near", "w/N is either order");
+    assert_eq!(fire(&s, &text("transfer to my account"))[0].0, "pre");
+    assert!(fire(&s, &text("account for the transfer")).is_empty(), "pre/N is ordered");
+    assert_eq!(fire(&s, &text("回扣三个点"))[0].0, "not");
+    assert!(fire(&s, &text("新闻里说回扣的事")).is_empty());
+}
+
+#[test]
+fn evasions_are_caught_and_explained() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"机密\", \"bribe\"]\n"));
+    for (t, want) in [
+        ("这是機密文件", "機密"),
+        ("这是机 密文件", "机 密"),
+        ("这是机\u{200B}密文件", "机\u{200B}密"),
+        ("这是机.密文件", "机.密"),
+        ("a b r i b e", "b r i b e"),
+        ("a br1be", "br1be"),
+        ("a BRIBE", "BRIBE"),
+        ("a ｂｒｉｂｅ", "ｂｒｉｂｅ"),
+        ("a brіbe", "brіbe"),
+    ] {
+        let got = fire(&s, &text(t));
+        assert_eq!(got, [("a".to_string(), vec![want.to_string()])], "{t:?}");
+    }
+    let m = s.match_message(&text("这是机 \u{200B}密文件"));
+    let steps = m[0].evidence[0].steps.codes();
+    assert!(steps.contains(&"separators") && steps.contains(&"invisible"), "{steps:?}");
+}
+
+#[test]
+fn metadata_conditions() {
+    let s = set(&pack(
+        "[[red_line.rule]]\nid = \"big\"\nkinds = [\"transfer\", \"red_packet\"]\namount_min = 200\n\n[[red_line.rule]]\nid = \"file\"\nattachment_names = [\"*内部*\", \"*.xlsx\"]\n",
+    ));
+    let m = MessageView { text: "", kind: Some(MessageKind::Transfer), amount: Some(5000.0), ..Default::default() };
+    assert_eq!(fire(&s, &m), [("big".to_string(), vec![])]);
+    let small = MessageView { amount: Some(19.0), ..m.clone() };
+    assert!(fire(&s, &small).is_empty());
+    let f = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec!["2026内部调薪方案.PDF"], ..Default::default() };
+    assert_eq!(fire(&s, &f)[0].0, "file");
+}
+
+#[test]
+fn unless_suppresses() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"红包\"]\nunless = '抢红包 OR 红包封面'\n"));
+    assert_eq!(fire(&s, &text("给你发个红包")).len(), 1);
+    assert!(fire(&s, &text("快来抢红包")).is_empty());
+}
+
+#[test]
+fn errors_name_file_line_and_column() {
+    let bad = pack("[[red_line.rule]]\nid = \"a\"\nquery = '红包 转账'\n");
+    let src = parse_pack(Path::new("bad.toml"), &bad).unwrap();
+    let e = RuleSet::compile(&[src]).err().expect("must fail").to_string();
+    assert!(e.starts_with("bad.toml:12:"), "{e}");
+    assert!(e.contains("AND or OR"), "{e}");
+    let e = parse_pack(Path::new("bad.toml"), "[pack]\nid = 3\n").err().unwrap().to_string();
+    assert!(e.starts_with("bad.toml:2:"), "{e}");
+}
