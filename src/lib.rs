@@ -8,5 +8,6 @@
 pub mod import;
 pub mod rules;
 pub mod model;
+pub mod scan;
 pub mod store;
 pub mod text;

@@ -4,6 +4,8 @@
 
 mod import_cmd;
 mod progress;
+mod rules_cmd;
+mod scan_cmd;
 mod search_cmd;
 
 use std::path::PathBuf;
@@ -42,6 +44,13 @@ pub enum Command {
         #[arg(long)]
         rebuild: bool,
     },
+    /// Scan messages against rule packs (incremental: only new messages and changed packs).
+    Scan(scan_cmd::ScanArgs),
+    /// List red-line hits.
+    Hits(scan_cmd::HitsArgs),
+    /// Rule packs: list, check, test, try.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
     /// List the export formats Redline reads.
     Formats,
     /// Show the workspace: schema version, totals, index state.
@@ -69,6 +78,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Info { json } => info(&open(&cli.db)?, json),
+        Command::Scan(a) => scan_cmd::scan(&cli.db, a),
+        Command::Hits(a) => scan_cmd::hits(&cli.db, a),
+        Command::Rules(c) => rules_cmd::run(&cli.db, c),
     }
 }
 

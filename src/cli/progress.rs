@@ -10,7 +10,7 @@ pub fn visible() -> bool {
     std::io::stderr().is_terminal()
 }
 
-fn bar(len: Option<u64>) -> ProgressBar {
+pub fn bar(len: Option<u64>) -> ProgressBar {
     let b = match len {
         Some(n) => ProgressBar::new(n),
         None => ProgressBar::new_spinner(),

@@ -43,7 +43,7 @@ pub fn run(store: &Store, args: SearchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Mark matches: reverse video on a terminal, [[…]] otherwise.
-fn highlight(text: &str, spans: &[(usize, usize)], color: bool) -> String {
+pub fn highlight(text: &str, spans: &[(usize, usize)], color: bool) -> String {
     let (open, close) = if color { ("\x1b[7m", "\x1b[0m") } else { ("[[", "]]") };
     let mut out = String::with_capacity(text.len() + spans.len() * 8);
     let mut at = 0;

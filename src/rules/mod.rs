@@ -49,3 +49,22 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<PackSource>, RuleError> {
 pub fn builtin() -> Result<Vec<PackSource>, RuleError> {
     BUILTIN_PACKS.iter().map(|(name, src)| pack::parse_pack(Path::new(&format!("builtin:{name}")), src)).collect()
 }
+
+/// The packs a workspace scans with: the given packs (default: the built-in
+/// ones), plus every pack in the workspace's `rules/` folder (next to the
+/// database file). A workspace pack with the id of an earlier one replaces it,
+/// so a team can adapt a shipped pack without editing it.
+pub fn for_workspace(explicit: &[PathBuf], db_path: &Path) -> Result<Vec<PackSource>, RuleError> {
+    let mut packs = if explicit.is_empty() { builtin()? } else { load(explicit)? };
+    let folder = db_path.parent().map(|d| d.join("rules")).unwrap_or_else(|| PathBuf::from("rules"));
+    if folder.is_dir() {
+        for p in load(&[folder])? {
+            let id = p.file.pack.id.get_ref().clone();
+            match packs.iter().position(|q| *q.file.pack.id.get_ref() == id) {
+                Some(i) => packs[i] = p,
+                None => packs.push(p),
+            }
+        }
+    }
+    Ok(packs)
+}

@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
     name: "evidence store: sources, conversations, participants, messages, attachments, full-text index",
     sql: include_str!("sql/0001_evidence.sql"),
+}, Migration {
+    version: 2,
+    name: "scanning: rule packs, scans, hits",
+    sql: include_str!("sql/0002_scan.sql"),
 }];
 
 /// The version this binary writes.
