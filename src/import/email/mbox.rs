@@ -279,7 +279,7 @@ impl<R: BufRead> MboxReader<R> {
             && match self.peek(0)? {
                 None => true,
                 Some(c) if c.starts_from() => true,
-                Some(c) if c.is_blank() => self.peek(1)?.is_none_or(Chunk::starts_from),
+                Some(c) if c.is_blank() => self.peek(1)?.map_or(true, Chunk::starts_from),
                 Some(_) => false,
             };
         if !ends_well {

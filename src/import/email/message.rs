@@ -277,7 +277,7 @@ fn body_of(msg: &Message) -> (String, Option<&'static str>, Vec<String>, HashSet
         let shown = |p: &MessagePart| !p.content_disposition().is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
         let plain = candidates.iter().copied().find(|&id| {
             msg.parts.get(id as usize).is_some_and(|p| {
-                matches!(p.body, PartType::Text(_)) && shown(p) && mime_of(p).is_none_or(|m| m == "text/plain")
+                matches!(p.body, PartType::Text(_)) && shown(p) && mime_of(p).map_or(true, |m| m == "text/plain")
             })
         });
         let html = || {
