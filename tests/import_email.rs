@@ -94,14 +94,14 @@ fn mbox_thread_in_chinese_and_english_with_a_malformed_mail() {
 }
 
 #[test]
-fn gmail_takeout_mbox_with_bom_crlf_attachment_only_and_missing_dates() {
+fn gmail_takeout_mbox_with_bom_crlf_attachment_only_and_odd_dates() {
     let mut ws = Workspace::new();
-    let s = ws.import_one(&fixture("email/takeout.mbox"), None, None);
+    let s = ws.import_one(&fixture("email/takeout.mbox"), Some("Asia/Shanghai"), None);
     assert_eq!(s.format, "mbox");
-    assert_eq!((s.messages, s.skipped, s.conversations), (3, 0, 2));
+    assert_eq!((s.messages, s.skipped, s.conversations), (4, 0, 3));
     let msgs = ws.store.messages_of_source(s.source_id).unwrap();
     let locators: Vec<_> = msgs.iter().map(|m| m.locator.as_str()).collect();
-    assert_eq!(locators, ["takeout.mbox:1", "takeout.mbox:25", "takeout.mbox:44"]);
+    assert_eq!(locators, ["takeout.mbox:1", "takeout.mbox:25", "takeout.mbox:44", "takeout.mbox:54"]);
 
     // text/plain is preferred over the HTML alternative; line ends are kept
     assert_eq!(msgs[0].text, "Subject: Invoice September\n\nHi Bob,\r\nthe invoice is attached.\r\n");
@@ -126,6 +126,12 @@ fn gmail_takeout_mbox_with_bom_crlf_attachment_only_and_missing_dates() {
     assert_eq!(msgs[2].timestamp, None);
     assert_eq!(msgs[2].conversation, "t3@mail.example.com");
     assert_eq!(extra(&ws, &msgs[2]).get("date_unreadable"), None);
+
+    // a Date without a zone is wall-clock time: read in --tz, marked assumed;
+    // the other mails keep their own zone whatever --tz says
+    assert_eq!(msgs[3].timestamp.as_deref(), Some("2025-09-27T08:00:00+08:00"));
+    assert_eq!(msgs[3].text, "Subject: Local time only\n\nSent from an old client.\r\n");
+    assert_eq!(offsets_assumed(&ws, s.source_id), 1);
 }
 
 #[test]
@@ -295,5 +301,5 @@ fn a_folder_of_mail_files_imports_each_and_reports_the_rest() {
     want.sort();
     let got: Vec<_> = imported.iter().map(|(p, f)| (p.as_str(), f.as_str())).collect();
     assert_eq!(got, want);
-    assert_eq!(ws.store.totals().unwrap().messages, 1 + 2 + 2 + 3 + 3);
+    assert_eq!(ws.store.totals().unwrap().messages, 1 + 2 + 2 + 4 + 3);
 }

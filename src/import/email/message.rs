@@ -18,7 +18,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{FixedOffset, NaiveDate, TimeZone};
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use mail_parser::{Address, HeaderName, HeaderValue, Message, MessagePart, MimeHeaders, PartType};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -70,7 +70,7 @@ pub struct Mail {
     pub cc: Vec<Person>,
     pub bcc: Vec<Person>,
     pub reply_to: Vec<Person>,
-    pub date: Option<Timestamp>,
+    pub date: Option<MailDate>,
     /// The Date header as written, when it could not be read.
     pub date_unreadable: Option<String>,
     pub body: String,
@@ -314,19 +314,71 @@ fn body_of(msg: &Message) -> (String, Option<&'static str>, Vec<String>, HashSet
     (text, kind, links, used)
 }
 
-/// The Date header with its own offset; or the raw header when unreadable.
-fn date_of(msg: &Message) -> (Option<Timestamp>, Option<String>) {
-    let raw = || msg.header_raw(HeaderName::Date).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let Some(d) = msg.date() else { return (None, raw()) };
-    let secs = (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60) * if d.tz_before_gmt { -1 } else { 1 };
-    let t = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-        .and_then(|day| day.and_hms_opt(u32::from(d.hour), u32::from(d.minute), u32::from(d.second)))
-        .zip(FixedOffset::east_opt(secs))
-        .and_then(|(naive, off)| off.from_local_datetime(&naive).single());
-    match t {
-        Some(t) => (Some(t), None),
-        None => (None, raw()),
+/// A mail's Date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MailDate {
+    /// With the zone the header gives.
+    Exact(Timestamp),
+    /// A header without a zone (not RFC 5322, but seen): wall-clock time.
+    Local(NaiveDateTime),
+}
+
+/// The Date header; or the raw header when it cannot be read.
+fn date_of(msg: &Message) -> (Option<MailDate>, Option<String>) {
+    let raw = msg.header_raw(HeaderName::Date).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let Some(raw_text) = raw.as_deref() else { return (None, None) };
+    let Some(d) = msg.date().filter(|d| d.is_valid()) else {
+        // The parser reads no date without a zone; try the wall-clock forms.
+        return match local_date(raw_text) {
+            Some(naive) => (Some(MailDate::Local(naive)), None),
+            None => (None, raw),
+        };
+    };
+    let naive = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        .and_then(|day| day.and_hms_opt(u32::from(d.hour), u32::from(d.minute), u32::from(d.second)));
+    let Some(naive) = naive else { return (None, raw) };
+    if !has_zone(raw_text) {
+        return (Some(MailDate::Local(naive)), None);
     }
+    let secs = (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60) * if d.tz_before_gmt { -1 } else { 1 };
+    match FixedOffset::east_opt(secs).and_then(|off| off.from_local_datetime(&naive).single()) {
+        Some(t) => (Some(MailDate::Exact(t)), None),
+        None => (None, raw),
+    }
+}
+
+/// The header without `(comments)`.
+fn strip_comments(raw: &str) -> String {
+    let mut plain = String::with_capacity(raw.len());
+    let mut depth = 0u32;
+    for c in raw.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+}
+
+/// True when a Date header ends with a zone (`+0800`, `-0000`, `GMT`,
+/// `EST`), comments such as `(CST)` aside. The parser reads a missing zone
+/// as UTC, which would pass a guess off as exact.
+fn has_zone(raw: &str) -> bool {
+    let plain = strip_comments(raw);
+    let Some(last) = plain.split_whitespace().last() else { return false };
+    let numeric = last.len() == 5 && last.starts_with(['+', '-']) && last.bytes().skip(1).all(|b| b.is_ascii_digit());
+    numeric || (last.len() <= 5 && last.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// `[Day,] 27 Sep 2025 08:00[:00]` without a zone.
+fn local_date(raw: &str) -> Option<NaiveDateTime> {
+    let plain = strip_comments(raw);
+    let plain = plain.trim();
+    let plain = plain.split_once(',').map_or(plain, |(_, rest)| rest.trim());
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["%d %b %Y %H:%M:%S", "%d %b %Y %H:%M"].iter().find_map(|f| NaiveDateTime::parse_from_str(&plain, f).ok())
 }
 
 fn clean_id(id: &str) -> String {
@@ -358,4 +410,24 @@ fn people(a: Option<&Address>) -> Vec<Person> {
 /// All addresses of a header that may appear more than once (obsolete syntax).
 fn people_all<'a>(values: impl Iterator<Item = &'a HeaderValue<'a>>) -> Vec<Person> {
     values.flat_map(|v| people(v.as_address())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_zones() {
+        assert!(has_zone("Mon, 2 Mar 2026 09:20:00 +0800 (CST)"));
+        assert!(has_zone("Fri, 07 Oct 1994 16:15:05 -0700 (PDT)"));
+        assert!(has_zone("Mon, 2 Mar 2026 09:20:00 -0000"));
+        assert!(has_zone("Mon, 2 Mar 2026 09:20:00 GMT"));
+        assert!(!has_zone("Mon, 2 Mar 2026 09:20:00"));
+        assert!(!has_zone("Mon, 2 Mar 2026 09:20:00 (CST)"));
+        assert!(!has_zone(""));
+        let want = NaiveDate::from_ymd_opt(2025, 9, 27).and_then(|d| d.and_hms_opt(8, 0, 0));
+        assert_eq!(local_date("Sat, 27 Sep 2025 08:00:00"), want);
+        assert_eq!(local_date("27  Sep 2025 08:00 (local)"), want);
+        assert_eq!(local_date("sometime last week"), None);
+    }
 }

@@ -13,7 +13,8 @@
 //!   e-mail address; To/Cc/Bcc/Reply-To, Message-ID, In-Reply-To and
 //!   References are kept in `extra`.
 //! * **Time** is the Date header with its own zone, exactly; a mail without
-//!   a readable Date has no timestamp (the raw header is kept in `extra`).
+//!   a readable Date has no timestamp (the raw header is kept in `extra`),
+//!   and a Date without a zone is read in `--tz` and marked as assumed.
 //! * **Conversations** are threads ([`thread`]): external id the root
 //!   Message-ID, title the subject without `Re:`-style markers, kind direct
 //!   when exactly two addresses take part (From/To/Cc/Bcc over the whole
@@ -47,7 +48,7 @@ use super::formats::Probe;
 use super::tree::SourceTree;
 use super::{ImportCtx, ImportError};
 use crate::model::{ConversationKind, ConversationRecord, Locator, MessageKind, MessageRecord, ParticipantRecord};
-use message::{Mail, Person};
+use message::{Mail, MailDate, Person};
 use thread::{MailIds, Threads};
 
 pub use mbox::{import_mbox, sniff_mbox};
@@ -87,7 +88,7 @@ fn looks_like_mail_head(head: &[u8], ext: &str) -> bool {
             break;
         }
         let last = lines.peek().is_none();
-        if !first && (line[0] == b' ' || line[0] == b'\t') {
+        if !first && matches!(line.first(), Some(b' ' | b'\t')) {
             continue;
         }
         first = false;
@@ -229,7 +230,7 @@ impl MailImporter {
             self.declare(ctx, p)?;
         }
         let sender = mail.from.first();
-        let text = match mail.subject.as_deref().filter(|s| !s.is_empty()) {
+        let text = match mail.subject.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) if mail.body.is_empty() => format!("Subject: {s}"),
             Some(s) => format!("Subject: {s}\n\n{}", mail.body),
             None => mail.body.clone(),
@@ -246,7 +247,14 @@ impl MailImporter {
         m.external_id = mail.message_id;
         m.sender = sender.and_then(Person::external_id);
         m.sender_name = sender.and_then(|p| p.name.clone());
-        m.timestamp = mail.date;
+        match mail.date {
+            Some(MailDate::Exact(t)) => m.timestamp = Some(t),
+            Some(MailDate::Local(naive)) => {
+                m.timestamp = ctx.local_time(naive);
+                m.offset_assumed = true;
+            }
+            None => {}
+        }
         m.reply_to = if mail.embedded_at.is_some() {
             None
         } else {
