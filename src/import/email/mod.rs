@@ -65,11 +65,15 @@ const KNOWN_HEADERS: &[&str] = &[
 ];
 
 /// The name of a header field line (`Subject: x` → `Subject`), or None when
-/// the line is not one. Names are printable ASCII without `:` or space (RFC 5322 §2.2).
+/// the line is not one. RFC 5322 allows any printable ASCII in a name; real
+/// names are letters, digits, `-` and `_`, and holding to that keeps JSON
+/// (`{"a":1}`) and prose (`Note to self: …`) from passing for headers.
 pub(crate) fn header_name(line: &[u8]) -> Option<&str> {
     let colon = line.iter().take(80).position(|&b| b == b':')?;
     let name = line.get(..colon)?;
-    if name.is_empty() || !name.iter().all(|&b| (33..=126).contains(&b)) {
+    let ok = name.first().is_some_and(u8::is_ascii_alphanumeric)
+        && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
         return None;
     }
     std::str::from_utf8(name).ok()
@@ -287,5 +291,31 @@ impl MailImporter {
             ctx.conversation(&c)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names() {
+        assert_eq!(header_name(b"Subject: x\r\n"), Some("Subject"));
+        assert_eq!(header_name(b"X-GM-THRID: 1\n"), Some("X-GM-THRID"));
+        assert_eq!(header_name(b"X-Test-Header:\n"), Some("X-Test-Header"));
+        assert_eq!(header_name(b"{\"a\":1}"), None);
+        assert_eq!(header_name(b"Note to self: x"), None);
+        assert_eq!(header_name(b": x"), None);
+        assert_eq!(header_name(b" folded: x"), None);
+    }
+
+    #[test]
+    fn mail_heads() {
+        assert!(looks_like_mail_head(b"From: a@b\nSubject: s\n\nbody", "txt"));
+        assert!(!looks_like_mail_head(b"Content-Type: text/plain\n\nbody", "txt"));
+        assert!(looks_like_mail_head(b"Content-Type: multipart/mixed;\n boundary=x\n\n", "eml"));
+        assert!(!looks_like_mail_head(b"From: a@b\nSubject: s\nnot a header\n", "eml"));
+        assert!(!looks_like_mail_head(b"X-RSMF-Version: 2.0.0\nFrom: a@b\nSubject: s\n\n", "eml"));
+        assert!(!looks_like_mail_head(b" folded first: x\nFrom: a@b\nSubject: s\n\n", "eml"));
     }
 }
