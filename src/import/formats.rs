@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{generic, ImportCtx, ImportError};
+use super::{email, generic, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -62,6 +62,20 @@ pub struct Format {
 
 /// Every format, in detection priority order.
 pub static FORMATS: &[Format] = &[
+    Format {
+        id: "eml",
+        platform: "email",
+        summary: "A single e-mail (RFC 5322 .eml); embedded message/rfc822 parts become messages too",
+        sniff: email::sniff_eml,
+        import: email::import_eml,
+    },
+    Format {
+        id: "mbox",
+        platform: "email",
+        summary: "An mbox mailbox (mboxo, mboxrd, mboxcl, mboxcl2; Thunderbird, Gmail Takeout), threads as conversations",
+        sniff: email::sniff_mbox,
+        import: email::import_mbox,
+    },
     Format {
         id: "jsonl",
         platform: "generic",

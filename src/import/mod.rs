@@ -11,6 +11,7 @@
 //! imported.
 
 mod context;
+pub mod email;
 mod error;
 pub mod formats;
 pub mod generic;
