@@ -16,7 +16,7 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/redline.db
 
-.PHONY: all deps apt-deps ui-deps build ui shell demo test test-rust test-ui bench clean-demo help
+.PHONY: all deps apt-deps ui-deps build ui shell demo test test-rust test-rules test-ui bench help
 
 help:
 	@echo "make demo   build Redline, import the bundled demo dataset, show a summary and a search"
@@ -67,10 +67,15 @@ demo: deps build
 	@echo
 	@echo "The demo workspace is $(DEMO_DB): try ./target/release/redline --db $(DEMO_DB) search WORD"
 
-test: deps test-rust test-ui shell
+test: deps test-rust test-rules test-ui shell
 
 test-rust:
 	$(CARGO) test --workspace --exclude redline-desktop
+
+# Every pack's own examples, through the real CLI.
+test-rules:
+	$(CARGO) run -q -p redline -- rules check rules/
+	$(CARGO) run -q -p redline -- rules test rules/
 
 test-ui: ui-deps
 	cd ui && $(NPM) run check && $(NPM) test
