@@ -7,7 +7,9 @@
 
 pub mod import;
 pub mod rules;
+pub mod audit;
 pub mod model;
+pub mod review;
 pub mod scan;
 pub mod store;
 pub mod text;

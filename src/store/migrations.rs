@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
     version: 2,
     name: "scanning: rule packs, scans, hits",
     sql: include_str!("sql/0002_scan.sql"),
+}, Migration {
+    version: 3,
+    name: "review: reviewers, cases, annotations, quality assurance, audit trail",
+    sql: include_str!("sql/0003_review.sql"),
 }];
 
 /// The version this binary writes.

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A half-open range `[start, end)` of UTF-16 code units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Utf16Span {
     pub start: usize,
     pub end: usize,
