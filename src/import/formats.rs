@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{generic, ImportCtx, ImportError};
+use super::{generic, telegram, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -62,6 +62,13 @@ pub struct Format {
 
 /// Every format, in detection priority order.
 pub static FORMATS: &[Format] = &[
+    Format {
+        id: "telegram",
+        platform: "telegram",
+        summary: "Telegram Desktop JSON export: result.json of one chat or a whole account, alone or in its folder/zip with media",
+        sniff: telegram::sniff,
+        import: telegram::import,
+    },
     Format {
         id: "jsonl",
         platform: "generic",

@@ -14,7 +14,9 @@ mod context;
 mod error;
 pub mod formats;
 pub mod generic;
+pub mod json_stream;
 pub mod money;
+pub mod telegram;
 pub mod time;
 pub mod tree;
 
