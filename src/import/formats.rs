@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{generic, telegram, ImportCtx, ImportError};
+use super::{discord, generic, telegram, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -62,6 +62,13 @@ pub struct Format {
 
 /// Every format, in detection priority order.
 pub static FORMATS: &[Format] = &[
+    Format {
+        id: "discord",
+        platform: "discord",
+        summary: "Discord channel or DM exported by DiscordChatExporter as JSON",
+        sniff: discord::sniff,
+        import: discord::import,
+    },
     Format {
         id: "telegram",
         platform: "telegram",

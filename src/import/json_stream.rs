@@ -281,20 +281,117 @@ pub fn conclude(
 ) -> Result<(), ImportError> {
     match result {
         Ok(()) => Ok(()),
-        Err(WalkError::Import(e)) => Err(e),
-        Err(WalkError::NotObject) => Err(ImportError::malformed(file, "line 1", "the top level is not a JSON object")),
-        Err(WalkError::Json(e)) if e.is_io() => {
-            Err(ImportError::Io { path: file.into(), source: std::io::Error::from(e) })
-        }
-        Err(WalkError::Json(e)) if written > 0 => {
+        Err(WalkError::Json(e)) if written > 0 && !e.is_io() => {
             let why = format!("invalid JSON ({e}); the rest of the file could not be read");
             ctx.skip(&Locator::line(entry, e.line() as u64), why)
         }
-        Err(WalkError::Json(e)) => Err(ImportError::malformed(
+        Err(e) => Err(failure(e, file)),
+    }
+}
+
+/// The error that fails the whole source for a walk that ended early.
+pub fn failure(e: WalkError, file: &str) -> ImportError {
+    match e {
+        WalkError::Import(e) => e,
+        WalkError::NotObject => ImportError::malformed(file, "line 1", "the top level is not a JSON object"),
+        WalkError::Json(e) if e.is_io() => ImportError::Io { path: file.into(), source: std::io::Error::from(e) },
+        WalkError::Json(e) => ImportError::malformed(
             file,
             format!("line {} column {}", e.line(), e.column()),
             format!("not valid JSON: {e}"),
-        )),
+        ),
+    }
+}
+
+/// A first walk over an export whose messages sit in one top-level array:
+/// takes the listed top-level members and skips the array, stopping at it
+/// when every `needed` member came before it (the exporters' own order).
+pub struct Header {
+    array: &'static str,
+    keys: &'static [&'static str],
+    needed: &'static [&'static str],
+    /// The members taken, by key.
+    pub values: serde_json::Map<String, Value>,
+    /// The array was met.
+    pub array_seen: bool,
+}
+
+impl Header {
+    pub fn new(array: &'static str, keys: &'static [&'static str], needed: &'static [&'static str]) -> Self {
+        Self { array, keys, needed, values: serde_json::Map::new(), array_seen: false }
+    }
+
+    /// Run the walk. A syntax error after the array started is left for the
+    /// main walk to report, with what it imported before it.
+    pub fn read(&mut self, reader: impl Read, file: &str) -> Result<(), ImportError> {
+        match walk(reader, self) {
+            Ok(()) => {}
+            Err(WalkError::Json(e)) if self.array_seen && !e.is_io() => {}
+            Err(e) => return Err(failure(e, file)),
+        }
+        if !self.array_seen {
+            return Err(ImportError::malformed(file, "/", format!("no `{}` array: not this format", self.array)));
+        }
+        Ok(())
+    }
+
+    /// A string member.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.values.get(key).and_then(Value::as_str)
+    }
+}
+
+impl Walk for Header {
+    fn step(&mut self, at: &Pointer) -> Step {
+        let [Seg::Key(key)] = at.segs() else { return Step::Skip };
+        if key == self.array {
+            self.array_seen = true;
+            let all = self.needed.iter().all(|k| self.values.contains_key(*k));
+            return if all { Step::Stop } else { Step::Skip };
+        }
+        if self.keys.contains(&key.as_str()) {
+            Step::Take
+        } else {
+            Step::Skip
+        }
+    }
+
+    fn take(&mut self, at: &Pointer, value: Value) -> Result<(), ImportError> {
+        if let [Seg::Key(key)] = at.segs() {
+            self.values.insert(key.clone(), value);
+        }
+        Ok(())
+    }
+}
+
+/// The main walk over such an export: hands each element of the top-level
+/// array, with its pointer, to `each`.
+pub struct Elements<'f, F> {
+    array: &'static str,
+    file: &'f str,
+    each: F,
+}
+
+impl<'f, F: FnMut(&Pointer, Value) -> Result<(), ImportError>> Elements<'f, F> {
+    pub fn new(array: &'static str, file: &'f str, each: F) -> Self {
+        Self { array, file, each }
+    }
+}
+
+impl<F: FnMut(&Pointer, Value) -> Result<(), ImportError>> Walk for Elements<'_, F> {
+    fn step(&mut self, at: &Pointer) -> Step {
+        match at.segs() {
+            [Seg::Key(k)] if k == self.array => Step::Enter,
+            [Seg::Key(k), Seg::Index(_)] if k == self.array => Step::Take,
+            _ => Step::Skip,
+        }
+    }
+
+    fn take(&mut self, at: &Pointer, value: Value) -> Result<(), ImportError> {
+        if at.segs().len() == 1 {
+            return Err(ImportError::malformed(self.file, at, format!("`{}` is not an array", self.array)));
+        }
+        (self.each)(at, value)
     }
 }
 

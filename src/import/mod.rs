@@ -11,6 +11,7 @@
 //! imported.
 
 mod context;
+pub mod discord;
 mod error;
 pub mod formats;
 pub mod generic;

@@ -152,7 +152,7 @@ fn import_document(
         // A syntax error is reported by the main walk, which knows how much it
         // imported before it; the chats seen before the error are usable.
         Err(WalkError::Json(e)) if !e.is_io() && (meta.single || meta.account) => {}
-        Err(e) => return json_stream::conclude(Err(e), ctx, &file, doc, 0),
+        Err(e) => return Err(json_stream::failure(e, &file)),
     }
     if !meta.single && !meta.account {
         return Err(ImportError::malformed(
