@@ -2,14 +2,7 @@
 
 mod util;
 
-use redline::store::Store;
-use util::{fixture, Workspace};
-
-fn extra(store: &Store, message_id: i64) -> serde_json::Value {
-    let raw: Option<String> =
-        store.conn().query_row("SELECT extra FROM messages WHERE id = ?1", [message_id], |r| r.get(0)).unwrap();
-    raw.map(|s| serde_json::from_str(&s).unwrap()).unwrap_or(serde_json::Value::Null)
-}
+use util::{extra, fixture, Workspace};
 
 #[test]
 fn guild_channel_export() {

@@ -8,13 +8,7 @@ use std::path::Path;
 
 use redline::import::{import_path, ImportError, ImportOptions};
 use redline::store::Store;
-use util::{fixture, Workspace};
-
-fn extra(store: &Store, message_id: i64) -> serde_json::Value {
-    let raw: Option<String> =
-        store.conn().query_row("SELECT extra FROM messages WHERE id = ?1", [message_id], |r| r.get(0)).unwrap();
-    raw.map(|s| serde_json::from_str(&s).unwrap()).unwrap_or(serde_json::Value::Null)
-}
+use util::{extra, fixture, Workspace};
 
 fn offset_assumed(store: &Store, message_id: i64) -> bool {
     store.conn().query_row("SELECT ts_offset_assumed FROM messages WHERE id = ?1", [message_id], |r| r.get(0)).unwrap()

@@ -33,7 +33,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::formats::Probe;
-use super::json_stream::{self, id_text, str_of, Elements, Header};
+use super::json_stream::{self, id_text, str_of, Header};
 use super::tree::SourceTree;
 use super::{ImportCtx, ImportError};
 use crate::model::{
@@ -86,26 +86,18 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
 
     let mut seen = SeenIds::default();
     let mut authors = HashSet::new();
-    let mut written = 0u64;
-    let result = {
-        let mut each = |at: &json_stream::Pointer, value: Value| {
-            let locator = Locator::json(&entry, at.to_string());
-            match convert(&conversation, value, locator.clone(), &mut seen) {
-                Ok((m, author)) => {
-                    if let Some(p) = author.filter(|p| !authors.contains(&p.external_id)) {
-                        authors.insert(p.external_id.clone());
-                        ctx.participant(&p)?;
-                    }
-                    ctx.message(&m)?;
-                    written += 1;
-                    Ok(())
-                }
-                Err(reason) => ctx.skip(&locator, reason),
-            }
+    let reader = tree.open(&entry)?;
+    json_stream::import_array(reader, ctx, &file, &entry, "messages", |ctx, value, at| {
+        let (m, author) = match convert(&conversation, value, at, &mut seen) {
+            Ok(converted) => converted,
+            Err(reason) => return Ok(Err(reason)),
         };
-        json_stream::walk(tree.open(&entry)?, &mut Elements::new("messages", &file, &mut each))
-    };
-    json_stream::conclude(result, ctx, &file, &entry, written)
+        if let Some(p) = author.filter(|p| !authors.contains(&p.external_id)) {
+            authors.insert(p.external_id.clone());
+            ctx.participant(&p)?;
+        }
+        Ok(Ok(m))
+    })
 }
 
 fn conversation_record(id: &str, guild: &Value, channel: &Value) -> ConversationRecord {
@@ -148,13 +140,8 @@ fn convert(
     at: Locator,
     seen: &mut SeenIds,
 ) -> Result<(MessageRecord, Option<ParticipantRecord>), String> {
-    let Value::Object(mut o) = value else { return Err("message is not a JSON object".into()) };
-    let content = match o.remove("content") {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s,
-        Some(other) => return Err(format!("content is not a string: {other}")),
-    };
-    let mut m = MessageRecord::new(conversation, MessageKind::Text, content, at);
+    let (mut o, text) = json_stream::message_object(value, "content")?;
+    let mut m = MessageRecord::new(conversation, MessageKind::Text, text, at);
     if let Some(raw) = o.remove("timestamp").filter(|t| !t.is_null()) {
         let s = raw.as_str().ok_or_else(|| format!("timestamp {raw} is not a string"))?;
         m.timestamp =

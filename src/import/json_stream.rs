@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{ImportCtx, ImportError};
-use crate::model::Locator;
+use crate::model::{Locator, MessageRecord};
 
 /// One step of a JSON pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,21 +364,40 @@ impl Walk for Header {
     }
 }
 
-/// The main walk over such an export: hands each element of the top-level
-/// array, with its pointer, to `each`.
-pub struct Elements<'f, F> {
+/// The main walk over such an export: each element of the top-level
+/// `array` goes through `convert`, which may declare participants; a record
+/// it returns is written, a reason it gives is stored as a skip at the
+/// element's pointer. The end of the walk goes through [`conclude`].
+pub fn import_array<C>(
+    reader: impl Read,
+    ctx: &mut ImportCtx,
+    file: &str,
+    entry: &str,
     array: &'static str,
-    file: &'f str,
-    each: F,
+    convert: C,
+) -> Result<(), ImportError>
+where
+    C: FnMut(&mut ImportCtx, Value, Locator) -> Result<Result<MessageRecord, String>, ImportError>,
+{
+    let mut w = ArrayWalk { ctx, file, entry, array, convert, written: 0 };
+    let result = walk(reader, &mut w);
+    let written = w.written;
+    conclude(result, w.ctx, file, entry, written)
 }
 
-impl<'f, F: FnMut(&Pointer, Value) -> Result<(), ImportError>> Elements<'f, F> {
-    pub fn new(array: &'static str, file: &'f str, each: F) -> Self {
-        Self { array, file, each }
-    }
+struct ArrayWalk<'a, 'w, 'c, C> {
+    ctx: &'a mut ImportCtx<'w, 'c>,
+    file: &'a str,
+    entry: &'a str,
+    array: &'static str,
+    convert: C,
+    written: u64,
 }
 
-impl<F: FnMut(&Pointer, Value) -> Result<(), ImportError>> Walk for Elements<'_, F> {
+impl<C> Walk for ArrayWalk<'_, '_, '_, C>
+where
+    C: FnMut(&mut ImportCtx, Value, Locator) -> Result<Result<MessageRecord, String>, ImportError>,
+{
     fn step(&mut self, at: &Pointer) -> Step {
         match at.segs() {
             [Seg::Key(k)] if k == self.array => Step::Enter,
@@ -391,8 +410,28 @@ impl<F: FnMut(&Pointer, Value) -> Result<(), ImportError>> Walk for Elements<'_,
         if at.segs().len() == 1 {
             return Err(ImportError::malformed(self.file, at, format!("`{}` is not an array", self.array)));
         }
-        (self.each)(at, value)
+        let locator = Locator::json(self.entry, at.to_string());
+        match (self.convert)(self.ctx, value, locator.clone())? {
+            Ok(m) => {
+                self.ctx.message(&m)?;
+                self.written += 1;
+                Ok(())
+            }
+            Err(reason) => self.ctx.skip(&locator, reason),
+        }
     }
+}
+
+/// A message element as an object, with its string member `text_key`
+/// taken out (`""` when absent or null); or why it is not a message.
+pub fn message_object(value: Value, text_key: &str) -> Result<(serde_json::Map<String, Value>, String), String> {
+    let Value::Object(mut o) = value else { return Err("message is not a JSON object".into()) };
+    let text = match o.remove(text_key) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s,
+        Some(other) => return Err(format!("{text_key} is not a string: {other}")),
+    };
+    Ok((o, text))
 }
 
 /// An id as text: JSON strings as they are, numbers in their JSON spelling.

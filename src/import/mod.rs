@@ -16,6 +16,7 @@ mod error;
 pub mod formats;
 pub mod generic;
 pub mod json_stream;
+pub mod messenger;
 pub mod money;
 pub mod telegram;
 pub mod time;
