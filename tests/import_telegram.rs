@@ -98,6 +98,8 @@ fn single_chat_messages_kinds_and_skips() {
     // an old export with only `date`: wall clock read in --tz, offset assumed
     assert_eq!(m[7].timestamp.as_deref(), Some("2026-03-02T10:00:00+08:00"));
     assert!(offset_assumed(&ws.store, m[7].id));
+    // old exports wrote `from_id` as a bare user number
+    assert_eq!(m[7].sender.as_deref(), Some("user5550002"));
     assert_eq!(extra(&ws.store, m[8].id)["contact_information"]["phone_number"], "+49 30 1234567");
     assert_eq!(extra(&ws.store, m[9].id)["location_information"]["latitude"], 31.2304);
     assert_eq!(extra(&ws.store, m[10].id)["poll"]["answers"][0]["text"], "去");

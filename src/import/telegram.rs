@@ -93,7 +93,7 @@ fn documents(entries: &[Entry]) -> Vec<String> {
         return Vec::new();
     }
     let stray = entries.iter().any(|e| {
-        let rest = &e.path[top.len()..];
+        let rest = e.path.strip_prefix(&top).unwrap_or(&e.path);
         !rest.contains('/') && rest != RESULT && !rest.ends_with(".html")
     });
     if stray {
@@ -440,7 +440,7 @@ fn convert(
     }
     let (who, who_id) = if service { ("actor", "actor_id") } else { ("from", "from_id") };
     m.sender_name = text_of(&o, who).map(str::to_string);
-    m.sender = o.get(who_id).and_then(id_text).or_else(|| m.sender_name.clone());
+    m.sender = o.get(who_id).and_then(peer_id).or_else(|| m.sender_name.clone());
     o.remove(who);
     o.remove(who_id);
     keep_entities(&mut o);
@@ -460,6 +460,15 @@ fn convert(
         m.extra = Some(Value::Object(o));
     }
     Ok(m)
+}
+
+/// A sender id: `user123` / `channel123` as written; exports before
+/// tdesktop 2.x wrote a bare number, which is a user id.
+fn peer_id(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(format!("user{n}")),
+        other => id_text(other),
+    }
 }
 
 /// `text` is a string, or an array of strings and entity objects whose
