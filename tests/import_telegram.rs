@@ -14,8 +14,11 @@ fn offset_assumed(store: &Store, message_id: i64) -> bool {
     store.conn().query_row("SELECT ts_offset_assumed FROM messages WHERE id = ?1", [message_id], |r| r.get(0)).unwrap()
 }
 
-/// (external_id, display_name, handle, phone, is_self) of every participant, by external id.
-fn participants(store: &Store) -> Vec<(String, Option<String>, Option<String>, Option<String>, bool)> {
+/// (external_id, display_name, handle, phone, is_self)
+type Person = (String, Option<String>, Option<String>, Option<String>, bool);
+
+/// Every participant, by external id.
+fn participants(store: &Store) -> Vec<Person> {
     let mut stmt = store
         .conn()
         .prepare("SELECT external_id, display_name, handle, phone, is_self FROM participants ORDER BY external_id")
@@ -260,8 +263,9 @@ fn sniffer_does_not_claim_other_json() {
 /// Writes a ~1 GB single-chat export (name/id placed after `messages`, so the
 /// first walk cannot stop early) and imports it, checking peak RSS.
 ///
-/// Measured (2 cores, release-less test profile): generation ~25 s, import
-/// ~6 min, VmHWM ~19 MB; run with
+/// Measured (release build, 2 shared cores): 3,618,075 messages in
+/// 1,073,741,909 bytes imported in 71 s with a peak RSS (VmHWM, whole test
+/// process) of 82 MB. Run with
 /// `cargo test --release --test import_telegram -- --ignored --nocapture`.
 #[test]
 #[ignore = "writes a 1 GB file; run by hand"]
