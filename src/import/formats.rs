@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{email, generic, ImportCtx, ImportError};
+use super::{discord, email, generic, messenger, telegram, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -75,6 +75,34 @@ pub static FORMATS: &[Format] = &[
         summary: "An mbox mailbox (mboxo, mboxrd, mboxcl, mboxcl2; Thunderbird, Gmail Takeout), threads as conversations",
         sniff: email::sniff_mbox,
         import: email::import_mbox,
+    },
+    Format {
+        id: "discord",
+        platform: "discord",
+        summary: "Discord channel or DM exported by DiscordChatExporter as JSON",
+        sniff: discord::sniff,
+        import: discord::import,
+    },
+    Format {
+        id: "telegram",
+        platform: "telegram",
+        summary: "Telegram Desktop JSON export: result.json of one chat or a whole account, alone or in its folder/zip with media",
+        sniff: telegram::sniff,
+        import: telegram::import,
+    },
+    Format {
+        id: "instagram",
+        platform: "instagram",
+        summary: "Instagram direct messages from Meta's JSON download (message_N.json); same schema as Messenger",
+        sniff: messenger::sniff_instagram,
+        import: messenger::import_instagram,
+    },
+    Format {
+        id: "messenger",
+        platform: "messenger",
+        summary: "Facebook Messenger thread from Meta's JSON download (message_N.json), mojibake repaired",
+        sniff: messenger::sniff_messenger,
+        import: messenger::import_messenger,
     },
     Format {
         id: "jsonl",

@@ -11,11 +11,15 @@
 //! imported.
 
 mod context;
+pub mod discord;
 pub mod email;
 mod error;
 pub mod formats;
 pub mod generic;
+pub mod json_stream;
+pub mod messenger;
 pub mod money;
+pub mod telegram;
 pub mod time;
 pub mod tree;
 

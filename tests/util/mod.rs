@@ -60,3 +60,10 @@ pub fn corpus(test: &str) -> Option<PathBuf> {
         }
     }
 }
+
+/// The `extra` JSON of a stored message (`Null` when it has none).
+pub fn extra(store: &Store, message_id: i64) -> serde_json::Value {
+    let raw: Option<String> =
+        store.conn().query_row("SELECT extra FROM messages WHERE id = ?1", [message_id], |r| r.get(0)).expect("extra");
+    raw.map(|s| serde_json::from_str(&s).expect("extra is JSON")).unwrap_or(serde_json::Value::Null)
+}
