@@ -7,6 +7,7 @@
 
 pub mod import;
 pub mod rules;
+pub mod api;
 pub mod audit;
 pub mod model;
 pub mod review;

@@ -21,7 +21,7 @@ use crate::store::{Store, StoreError};
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry as stored.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, ts_rs::TS)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -38,7 +38,7 @@ pub struct AuditEntry {
 }
 
 /// What `verify` found.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, ts_rs::TS)]
 pub struct VerifyReport {
     pub entries: i64,
     pub ok: bool,
