@@ -12,9 +12,14 @@
 
 mod context;
 mod error;
+pub mod filekind;
 pub mod formats;
 pub mod generic;
+pub mod json_head;
+pub mod json_stream;
 pub mod money;
+pub mod rsmf;
+pub mod slack;
 pub mod time;
 pub mod tree;
 
