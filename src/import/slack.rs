@@ -255,7 +255,7 @@ fn stream_file(
             let (pointer, reason) = if read == 0 && error.is_data() {
                 (String::new(), format!("not a JSON array: {error}"))
             } else {
-                (format!("/{read}"), format!("unreadable JSON at {at} ({error}); the rest of the file could not be read"))
+                (format!("/{read}"), format!("unreadable JSON: {error}; the rest of the file could not be read"))
             };
             ctx_skip(&Locator::json(path, pointer), reason)
         }
