@@ -22,7 +22,8 @@ pub type ElementFn<'a> = dyn FnMut(u64, Value) -> Result<(), ImportError> + 'a;
 
 /// Streams the elements of a JSON array to a callback.
 pub struct ArraySeed<'f, 'a> {
-    f: &'f mut ElementFn<'a>,
+    /// `None` only counts the elements, without building them.
+    f: Option<&'f mut ElementFn<'a>>,
     /// Elements handed over so far (also the index of the element being read
     /// when a syntax error stops the parse).
     pub count: u64,
@@ -31,7 +32,13 @@ pub struct ArraySeed<'f, 'a> {
 
 impl<'f, 'a> ArraySeed<'f, 'a> {
     pub fn new(f: &'f mut ElementFn<'a>) -> Self {
-        Self { f, count: 0, failure: None }
+        Self { f: Some(f), count: 0, failure: None }
+    }
+
+    /// A seed that skips the elements, counting them (so that an error
+    /// further on can still say which element it is in).
+    pub fn counting() -> Self {
+        Self { f: None, count: 0, failure: None }
     }
 
     /// The callback's own error, if it stopped the parse.
@@ -55,10 +62,16 @@ impl<'de> Visitor<'de> for &mut ArraySeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Some(f) = self.f.as_mut() else {
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {
+                self.count += 1;
+            }
+            return Ok(());
+        };
         while let Some(v) = seq.next_element::<Value>()? {
             let i = self.count;
             self.count += 1;
-            if let Err(e) = (self.f)(i, v) {
+            if let Err(e) = f(i, v) {
                 self.failure = Some(e);
                 return Err(de::Error::custom("import stopped"));
             }

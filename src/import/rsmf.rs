@@ -58,6 +58,9 @@ use crate::model::{
 
 pub const MANIFEST: &str = "rsmf_manifest.json";
 
+/// The manifest's arrays.
+const ARRAYS: &[&str] = &["participants", "conversations", "events"];
+
 /// Event keys that have their own column; all others go to `extra`.
 const COLUMNS: &[&str] = &["id", "parent", "body", "participant", "conversation", "timestamp", "deleted"];
 
@@ -239,8 +242,12 @@ impl<'de> Visitor<'de> for &mut TopLevel<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             self.position = None;
-            if let Some((_, handler)) = self.handlers.iter_mut().find(|(k, _)| *k == key) {
-                let mut seed = ArraySeed::new(&mut **handler);
+            let handler = self.handlers.iter_mut().find(|(k, _)| *k == key);
+            if handler.is_some() || ARRAYS.contains(&key.as_str()) {
+                let mut seed = match handler {
+                    Some((_, f)) => ArraySeed::new(&mut **f),
+                    None => ArraySeed::counting(),
+                };
                 let result = map.next_value_seed(&mut seed);
                 self.position = Some((key.clone(), seed.count));
                 if let Some(e) = seed.take_failure() {
