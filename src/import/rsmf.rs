@@ -207,7 +207,8 @@ fn stream_manifest(
     handlers: Vec<(&'static str, &mut ElementFn<'_>)>,
 ) -> Result<Vec<String>, ImportError> {
     let mut top = TopLevel { handlers, keys: Vec::new(), failure: None, position: None };
-    let reader = tree.open(path)?;
+    // serde_json reads byte by byte: an archive entry needs a buffer
+    let reader = std::io::BufReader::with_capacity(1 << 16, tree.open(path)?);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let parsed = de.deserialize_map(&mut top).and_then(|()| de.end());
     if let Some(e) = top.failure.take() {

@@ -241,7 +241,8 @@ fn stream_file(
     f: &mut dyn FnMut(u64, Value) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let origin = tree.origin().display().to_string();
-    let result = for_each_element(tree.open(path)?, f);
+    // serde_json reads byte by byte: an archive entry needs a buffer
+    let result = for_each_element(std::io::BufReader::with_capacity(1 << 16, tree.open(path)?), f);
     match result {
         Ok(_) => Ok(()),
         Err(StreamError::Import(e)) => Err(e),
