@@ -11,6 +11,7 @@
 //! caller takes it back with [`ArraySeed::take_failure`].
 
 use std::fmt;
+use std::io::{BufRead, BufReader, Read};
 
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
@@ -80,6 +81,17 @@ impl<'de> Visitor<'de> for &mut ArraySeed<'_, '_> {
     }
 }
 
+/// `r` behind a 64 KiB buffer (serde_json reads byte by byte, and an
+/// archive entry is not buffered), with a UTF-8 byte-order mark skipped:
+/// editors on Windows add one, and JSON parsers refuse it.
+pub fn buffered_without_bom<R: Read>(r: R) -> std::io::Result<BufReader<R>> {
+    let mut r = BufReader::with_capacity(1 << 16, r);
+    if r.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        r.consume(3);
+    }
+    Ok(r)
+}
+
 /// Why a streamed array could not be read to its end.
 pub enum StreamError {
     /// The callback failed (the store): pass it on.
@@ -91,7 +103,7 @@ pub enum StreamError {
 
 /// Stream the top-level array of `reader` to `f`; trailing whitespace only
 /// is allowed after it.
-pub fn for_each_element(reader: impl std::io::Read, f: &mut ElementFn<'_>) -> Result<u64, StreamError> {
+pub fn for_each_element(reader: impl Read, f: &mut ElementFn<'_>) -> Result<u64, StreamError> {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut seed = ArraySeed::new(f);
     let parsed = (&mut seed).deserialize(&mut de);
@@ -132,5 +144,13 @@ mod tests {
         assert!(r.unwrap_err().starts_with("0: invalid type: map"));
         let (_, r) = collect("[] x");
         assert!(r.unwrap_err().starts_with("0: trailing characters"));
+    }
+
+    #[test]
+    fn bom_is_skipped() {
+        let mut seen = 0;
+        let r = buffered_without_bom("\u{feff}[1, 2]".as_bytes()).unwrap();
+        assert!(for_each_element(r, &mut |_, _| Ok(seen += 1)).is_ok());
+        assert_eq!(seen, 2);
     }
 }

@@ -49,7 +49,7 @@ use serde_json::{Map, Value};
 use super::filekind::kind_of_file;
 use super::formats::Probe;
 use super::json_head::top_level_keys;
-use super::json_stream::{ArraySeed, ElementFn};
+use super::json_stream::{buffered_without_bom, ArraySeed, ElementFn};
 use super::tree::{SourceTree, ZipTree};
 use super::{ImportCtx, ImportError};
 use crate::model::{
@@ -207,8 +207,8 @@ fn stream_manifest(
     handlers: Vec<(&'static str, &mut ElementFn<'_>)>,
 ) -> Result<Vec<String>, ImportError> {
     let mut top = TopLevel { handlers, keys: Vec::new(), failure: None, position: None };
-    // serde_json reads byte by byte: an archive entry needs a buffer
-    let reader = std::io::BufReader::with_capacity(1 << 16, tree.open(path)?);
+    let origin = tree.origin().join(path);
+    let reader = buffered_without_bom(tree.open(path)?).map_err(|e| ImportError::Io { path: origin, source: e })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let parsed = de.deserialize_map(&mut top).and_then(|()| de.end());
     if let Some(e) = top.failure.take() {

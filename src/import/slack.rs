@@ -39,7 +39,7 @@ use serde_json::{Map, Value};
 use super::filekind::kind_of_file;
 use super::formats::Probe;
 use super::json_head::first_array_element;
-use super::json_stream::{for_each_element, StreamError};
+use super::json_stream::{buffered_without_bom, for_each_element, StreamError};
 use super::tree::{Entry, SourceTree};
 use super::{ImportCtx, ImportError};
 use crate::model::{AttachmentRecord, ConversationKind, ConversationRecord, Locator, MessageKind, MessageRecord, ParticipantRecord};
@@ -53,25 +53,10 @@ const LISTS: [(&str, ConversationKind); 4] = [
     ("dms.json", ConversationKind::Direct),
 ];
 
-/// Subtypes that announce something rather than say it.
+/// Subtypes that announce something rather than say it, besides every
+/// `channel_*` and `group_*` (joins, leaves, topics, purposes, renames,
+/// archiving, conversions).
 const SYSTEM_SUBTYPES: &[&str] = &[
-    "channel_join",
-    "channel_leave",
-    "channel_topic",
-    "channel_purpose",
-    "channel_name",
-    "channel_archive",
-    "channel_unarchive",
-    "channel_convert_to_private",
-    "channel_convert_to_public",
-    "channel_posting_permissions",
-    "group_join",
-    "group_leave",
-    "group_topic",
-    "group_purpose",
-    "group_name",
-    "group_archive",
-    "group_unarchive",
     "bot_add",
     "bot_remove",
     "bot_enable",
@@ -241,8 +226,9 @@ fn stream_file(
     f: &mut dyn FnMut(u64, Value) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let origin = tree.origin().display().to_string();
-    // serde_json reads byte by byte: an archive entry needs a buffer
-    let result = for_each_element(std::io::BufReader::with_capacity(1 << 16, tree.open(path)?), f);
+    let entry = tree.origin().join(path);
+    let reader = buffered_without_bom(tree.open(path)?).map_err(|e| ImportError::Io { path: entry, source: e })?;
+    let result = for_each_element(reader, f);
     match result {
         Ok(_) => Ok(()),
         Err(StreamError::Import(e)) => Err(e),
@@ -458,8 +444,7 @@ fn to_message(ctx: &ImportCtx, export: &Export, conversation: &str, v: Value, at
         Some("tombstone" | "message_deleted") => MessageKind::Recalled,
         Some("huddle_thread" | "sh_room_created") => MessageKind::Call,
         _ if !attachments.is_empty() && !matches!(subtype, Some("file_comment" | "file_mention")) => {
-            let first = &attachments[0];
-            kind_of_file(first.mime.as_deref(), &first.file_name)
+            attachments.first().map_or(MessageKind::File, |a| kind_of_file(a.mime.as_deref(), &a.file_name))
         }
         None => MessageKind::Text,
         Some(s) if TEXT_SUBTYPES.contains(&s) || s == "file_share" => MessageKind::Text,

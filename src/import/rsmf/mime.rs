@@ -145,6 +145,9 @@ pub fn extract(reader: impl Read, origin: &str) -> Result<Extracted, ImportError
             }
         }
     }
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+    }
     let mail = MessageParser::new().parse_headers(&head).ok_or_else(|| malformed(origin, "line 1", "no mail headers"))?;
     if !mail.headers().iter().any(|h| h.name().eq_ignore_ascii_case("X-RSMF-Version")) {
         return Err(malformed(origin, "headers", "no X-RSMF-Version header: not an RSMF file"));
