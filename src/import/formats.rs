@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{discord, email, generic, messenger, telegram, ImportCtx, ImportError};
+use super::{discord, email, generic, messenger, rsmf, slack, telegram, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -62,6 +62,20 @@ pub struct Format {
 
 /// Every format, in detection priority order.
 pub static FORMATS: &[Format] = &[
+    Format {
+        id: "slack",
+        platform: "slack",
+        summary: "Slack workspace export (.zip or folder: users.json, channels.json, <channel>/YYYY-MM-DD.json) or one message-array .json",
+        sniff: slack::sniff,
+        import: slack::import,
+    },
+    Format {
+        id: "rsmf",
+        platform: "rsmf",
+        summary: "Relativity Short Message Format 1.0/2.0: .rsmf mail, rsmf.zip, or rsmf_manifest.json",
+        sniff: rsmf::sniff,
+        import: rsmf::import,
+    },
     Format {
         id: "eml",
         platform: "email",
