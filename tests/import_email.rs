@@ -268,7 +268,7 @@ fn a_file_that_is_not_mail() {
 
     // forced as mbox: not an mbox at all
     let mut ws = Workspace::new();
-    let opts = redline::import::ImportOptions { format: Some("mbox".into()), tz: Some("UTC".into()) };
+    let opts = redline::import::ImportOptions { format: Some("mbox".into()), tz: Some("UTC".into()), ..Default::default() };
     let r = redline::import::import_path(&mut ws.store, &path, &opts);
     match &r[0].result {
         Err(ImportError::Malformed { at, message, .. }) => {

@@ -248,7 +248,7 @@ fn mail_with_unwrapped_base64_and_a_stray_attachment() {
 }
 
 fn import_err(ws: &mut Workspace, path: &Path) -> ImportError {
-    let opts = ImportOptions { format: None, tz: Some("UTC".into()) };
+    let opts = ImportOptions { format: None, tz: Some("UTC".into()), ..Default::default() };
     let mut r = import_path(&mut ws.store, path, &opts);
     match r.remove(0).result {
         Err(e) => e,

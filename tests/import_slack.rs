@@ -248,7 +248,7 @@ fn other_json_is_not_slack() {
     // forcing the format on an object is an error naming the file, and writes nothing
     let p = ws.dir.path().join("obj.json");
     std::fs::write(&p, r#"{"type": "message", "ts": "1.0"}"#).unwrap();
-    let opts = ImportOptions { format: Some("slack".into()), tz: Some("UTC".into()) };
+    let opts = ImportOptions { format: Some("slack".into()), tz: Some("UTC".into()), ..Default::default() };
     let r = import_path(&mut ws.store, &p, &opts);
     match &r[0].result {
         Err(e @ ImportError::Malformed { .. }) => assert!(e.to_string().contains("obj.json"), "{e}"),

@@ -31,7 +31,7 @@ fn participants(store: &Store) -> Vec<Person> {
 fn import_error(path: &Path, format: &str) -> ImportError {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("t.db")).unwrap();
-    let opts = ImportOptions { format: Some(format.into()), tz: Some("UTC".into()) };
+    let opts = ImportOptions { format: Some(format.into()), tz: Some("UTC".into()), ..Default::default() };
     let mut results = import_path(&mut store, path, &opts);
     assert_eq!(store.totals().unwrap().messages, 0, "a failed source writes nothing");
     match results.remove(0).result {

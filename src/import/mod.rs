@@ -50,6 +50,8 @@ pub struct ImportOptions {
     pub format: Option<String>,
     /// IANA zone for times the export gives without an offset (default: this machine's).
     pub tz: Option<String>,
+    /// Who imports, for the audit trail (default: the OS user / REDLINE_REVIEWER).
+    pub actor: Option<String>,
 }
 
 /// What happened to one source.
@@ -302,6 +304,7 @@ fn import_tree(
         }
         (format.import)(tree, &mut ctx)?;
     }
-    let summary = writer.finish()?;
+    let actor = opts.actor.clone().unwrap_or_else(crate::review::reviewers::os_login);
+    let summary = writer.finish(&actor)?;
     Ok(ImportOutcome::Imported(summary))
 }

@@ -47,6 +47,8 @@ pub struct PackScanInfo {
     pub sha256: String,
     pub mode: String,
     pub from_message: i64,
+    /// Content hash this pack had at the previous scan, if it was used before.
+    pub previous_sha256: Option<String>,
 }
 
 struct Row {
@@ -63,13 +65,24 @@ struct Row {
     attachments: Option<String>,
 }
 
-/// Scan the store with compiled packs. `sources` are the same packs as
-/// `set` (their text is recorded for provenance). `progress` gets
-/// (scanned, total).
+/// Scan as the process's reviewer (see [`scan_as`]).
 pub fn scan(
     store: &mut Store,
     set: &RuleSet,
     sources: &[PackSource],
+    progress: impl FnMut(u64, u64),
+) -> Result<ScanSummary, StoreError> {
+    scan_as(store, set, sources, &crate::review::reviewers::os_login(), progress)
+}
+
+/// Scan the store with compiled packs. `sources` are the same packs as
+/// `set` (their text is recorded for provenance). `progress` gets
+/// (scanned, total). The scan and any rule-pack change are audited as `actor`.
+pub fn scan_as(
+    store: &mut Store,
+    set: &RuleSet,
+    sources: &[PackSource],
+    actor: &str,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ScanSummary, StoreError> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -84,6 +97,7 @@ pub fn scan(
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
+        let previous_sha256 = prev.as_ref().map(|(sha, _)| sha.clone());
         let (mode, from) = match prev {
             Some((sha, upto)) if sha == p.sha256 => ("incremental", upto),
             Some(_) => ("full", 0),
@@ -95,6 +109,7 @@ pub fn scan(
             sha256: p.sha256.clone(),
             mode: mode.into(),
             from_message: from,
+            previous_sha256,
         });
     }
     let start_from = infos.iter().map(|i| i.from_message).min().unwrap_or(max_id);
@@ -182,6 +197,31 @@ pub fn scan(
             summary.hits_kept as i64,
             summary.hits_retracted as i64
         ],
+    )?;
+    for info in &infos {
+        if let Some(prev) = info.previous_sha256.as_ref().filter(|p| **p != info.sha256) {
+            crate::audit::append(
+                &tx,
+                actor,
+                "rule_pack.change",
+                "rule_pack",
+                &info.pack_id,
+                Some(&serde_json::json!({ "sha256": prev })),
+                Some(&serde_json::json!({ "sha256": info.sha256, "version": info.version })),
+            )?;
+        }
+    }
+    crate::audit::append(
+        &tx,
+        actor,
+        "scan.run",
+        "scan",
+        scan_id,
+        None,
+        Some(&serde_json::json!({
+            "packs": infos, "messages_scanned": summary.messages_scanned, "hits_new": summary.hits_new,
+            "hits_kept": summary.hits_kept, "hits_retracted": summary.hits_retracted,
+        })),
     )?;
     tx.commit()?;
     summary.by_red_line = hits::live_counts_by_red_line(store)?;

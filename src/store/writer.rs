@@ -288,8 +288,15 @@ impl<'c> SourceWriter<'c> {
             .optional()?)
     }
 
+    /// Append an audit entry in this source's transaction, so the import and
+    /// its record commit together.
+    pub fn audit(&self, actor: &str, action: &str, after: &serde_json::Value) -> Result<(), StoreError> {
+        crate::audit::append(&self.tx, actor, action, "source", self.source_id, None, Some(after))?;
+        Ok(())
+    }
+
     /// Commit the source and return what was written.
-    pub fn finish(self) -> Result<SourceSummary, StoreError> {
+    pub fn finish(self, actor: &str) -> Result<SourceSummary, StoreError> {
         let conversations = self.conversations.len() as u64;
         let participants = self.participants.len() as u64;
         self.tx.execute(
@@ -304,6 +311,13 @@ impl<'c> SourceWriter<'c> {
                 self.skipped as i64
             ],
         )?;
+        let summary_json = serde_json::json!({
+            "path": self.meta.path, "format": self.meta.format, "sha256": self.meta.sha256,
+            "size_bytes": self.meta.size_bytes, "time_zone": self.meta.time_zone,
+            "conversations": conversations, "participants": participants, "messages": self.messages,
+            "attachments": self.attachments, "skipped": self.skipped,
+        });
+        self.audit(actor, "source.import", &summary_json)?;
         self.tx.commit()?;
         Ok(SourceSummary {
             source_id: self.source_id,

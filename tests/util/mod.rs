@@ -28,7 +28,7 @@ impl Workspace {
     /// Import a path that must import as exactly one source; panics with the
     /// error otherwise. `tz` defaults to UTC so tests do not depend on the machine.
     pub fn import_one(&mut self, path: &Path, tz: Option<&str>, format: Option<&str>) -> SourceSummary {
-        let opts = ImportOptions { format: format.map(str::to_string), tz: Some(tz.unwrap_or("UTC").to_string()) };
+        let opts = ImportOptions { format: format.map(str::to_string), tz: Some(tz.unwrap_or("UTC").to_string()), ..Default::default() };
         let mut results = import_path(&mut self.store, path, &opts);
         assert_eq!(results.len(), 1, "{} should be one source, got {results:?}", path.display());
         match results.remove(0).result {
@@ -39,7 +39,7 @@ impl Workspace {
 
     /// Import and return every per-source result.
     pub fn import_all(&mut self, path: &Path, tz: Option<&str>) -> Vec<redline::import::SourceResult> {
-        let opts = ImportOptions { format: None, tz: Some(tz.unwrap_or("UTC").to_string()) };
+        let opts = ImportOptions { format: None, tz: Some(tz.unwrap_or("UTC").to_string()), ..Default::default() };
         import_path(&mut self.store, path, &opts)
     }
 }
