@@ -17,6 +17,7 @@ pub mod generic;
 pub mod money;
 pub mod time;
 pub mod tree;
+pub mod wechat;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
