@@ -31,7 +31,7 @@ use csv::StringRecord;
 
 use super::{
     file_stem, fill_notice, kind_of_type, local_timestamp, main_entry, quote_value, transfer_payment,
-    transfer_status_by_paysubtype, write_message, xml_attr, xml_text, ChatKind, Extra, People, MAX_RECORD_BYTES,
+    transfer_status_by_paysubtype, write_message, xml_attr, xml_text, ChatKind, CsvRows, Extra, People,
 };
 use crate::import::formats::Probe;
 use crate::import::tree::SourceTree;
@@ -103,9 +103,9 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
     let cols = Columns::new(&headers)
         .ok_or_else(|| ImportError::malformed(&display, 1, "the header has no `Type` column: not a MemoTrace CSV"))?;
 
-    let mut rows = Rows { rdr, buffered: Vec::new().into_iter(), entry: entry.clone(), display };
-    let first = rows.take(ctx, PROBE_ROWS)?;
-    let talkers: HashSet<&str> = first.iter().filter_map(|(r, _)| cols.talker_id.and_then(|i| r.get(i))).collect();
+    let mut rows = CsvRows::new(rdr, &entry, &display);
+    let first = rows.peek(ctx, PROBE_ROWS)?;
+    let talkers: HashSet<&str> = first.iter().filter_map(|r| cols.talker_id.and_then(|i| r.get(i))).collect();
     let export_all = entry.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("messages.csv")) || talkers.len() > 1;
     let mut mode = if export_all {
         Mode::All { chats: HashMap::new() }
@@ -114,7 +114,6 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
         ctx.conversation(&ConversationRecord { external_id: id.clone(), title: Some(id.clone()), kind: None })?;
         Mode::PerChat { id, kind: ChatKind::default() }
     };
-    rows.buffered = first.into_iter();
 
     let mut people = People::default();
     while let Some((record, line)) = rows.next(ctx)? {
@@ -136,60 +135,6 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
                 kind.declare(ctx, &id, None)?;
             }
             Ok(())
-        }
-    }
-}
-
-/// The CSV records with their first line, the first few buffered.
-struct Rows<R> {
-    rdr: csv::Reader<R>,
-    buffered: std::vec::IntoIter<(StringRecord, u64)>,
-    entry: String,
-    display: String,
-}
-
-impl<R: std::io::Read> Rows<R> {
-    fn take(&mut self, ctx: &mut ImportCtx, n: usize) -> Result<Vec<(StringRecord, u64)>, ImportError> {
-        let mut out = Vec::new();
-        while out.len() < n {
-            match self.read(ctx)? {
-                Some(r) => out.push(r),
-                None => break,
-            }
-        }
-        Ok(out)
-    }
-
-    fn next(&mut self, ctx: &mut ImportCtx) -> Result<Option<(StringRecord, u64)>, ImportError> {
-        match self.buffered.next() {
-            Some(r) => Ok(Some(r)),
-            None => self.read(ctx),
-        }
-    }
-
-    /// The next readable record; unreadable ones are skipped here.
-    fn read(&mut self, ctx: &mut ImportCtx) -> Result<Option<(StringRecord, u64)>, ImportError> {
-        loop {
-            let line = self.rdr.position().line();
-            let mut record = StringRecord::new();
-            match self.rdr.read_record(&mut record) {
-                Ok(false) => return Ok(None),
-                Ok(true) => {
-                    let start = record.position().map(|p| p.line()).unwrap_or(line);
-                    if record.as_slice().len() > MAX_RECORD_BYTES {
-                        ctx.skip(&Locator::line(&self.entry, start), format!("row larger than {MAX_RECORD_BYTES} bytes"))?;
-                        continue;
-                    }
-                    return Ok(Some((record, start)));
-                }
-                Err(e) => {
-                    let at = Locator::line(&self.entry, e.position().map(|p| p.line()).unwrap_or(line));
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(ImportError::malformed(&self.display, at, e.to_string()));
-                    }
-                    ctx.skip(&at, format!("unreadable CSV row: {e}"))?;
-                }
-            }
         }
     }
 }

@@ -24,7 +24,7 @@ use regex::Regex;
 
 use super::js_literal::{parse_object, Item, JsValue, LiteralScanner};
 use super::{
-    file_stem, fill_notice, html_unescape, kind_of_type, main_entry, quote_value, split_quote, transfer_payment,
+    file_stem, fill_notice, html_unescape, kind_of_type, looks_like_html, main_entry, quote_value, split_quote, transfer_payment,
     transfer_status_by_paysubtype, transfer_status_by_text, write_message, ChatKind, Extra, Media, People,
     MAX_RECORD_BYTES,
 };
@@ -40,6 +40,9 @@ pub fn sniff(p: &Probe) -> bool {
         return false;
     }
     let t = p.text();
+    if !looks_like_html(t) {
+        return false;
+    }
     // The array usually sits after ~20 KB of template CSS; the page skeleton
     // before it is MemoTrace's own (`checkScroll`, the mid-bar) when it does not.
     t.contains("const chatMessages = [")

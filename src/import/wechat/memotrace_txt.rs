@@ -27,7 +27,7 @@ use regex::Regex;
 
 use super::{
     file_stem, fill_notice, local_timestamp, main_entry, placeholder_kind, quote_value, unescape_js_html,
-    write_message, ChatKind, Extra, Lines, People, MAX_RECORD_BYTES,
+    write_message, ChatKind, Extra, Gathered, Lines, People,
 };
 use crate::import::formats::Probe;
 use crate::import::tree::SourceTree;
@@ -58,13 +58,11 @@ pub fn sniff(p: &Probe) -> bool {
     block_after_blank || lines.len() <= 3
 }
 
-/// A block being read.
+/// A block being read: the header's time and rest, and the lines after it.
 struct Block {
-    line: u64,
     time: String,
     rest: String,
-    lines: Vec<String>,
-    bytes: usize,
+    body: Gathered,
 }
 
 pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), ImportError> {
@@ -76,33 +74,21 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
     let mut chat = Chat { entry: entry.clone(), conversation: conversation.clone(), kind: ChatKind::default(), people: People::default() };
     let mut block: Option<Block> = None;
     let mut prev_blank = true;
-    while let Some((no, line)) = lines.next_line().map_err(|e| ImportError::Io { path: origin.join(&entry), source: e })? {
-        let line = match line {
-            Ok(l) => l,
-            Err(reason) => {
-                ctx.skip(&Locator::line(&entry, no), reason)?;
-                continue;
-            }
-        };
+    while let Some((no, line)) = lines.next_readable(ctx, &origin, &entry)? {
         let line = line.strip_suffix('\r').unwrap_or(&line);
         if prev_blank {
             if let Some(c) = HEADER.captures(line) {
                 if let Some(b) = block.take() {
                     chat.finish(ctx, b)?;
                 }
-                block = Some(Block { line: no, time: c[1].to_string(), rest: c[2].to_string(), lines: Vec::new(), bytes: 0 });
+                block = Some(Block { time: c[1].to_string(), rest: c[2].to_string(), body: Gathered::new(no, None) });
                 prev_blank = false;
                 continue;
             }
         }
         prev_blank = line.is_empty();
         match block.as_mut() {
-            Some(b) => {
-                b.bytes += line.len() + 1;
-                if b.bytes <= MAX_RECORD_BYTES {
-                    b.lines.push(line.to_string());
-                }
-            }
+            Some(b) => b.body.push(line.to_string()),
             None if line.is_empty() => {}
             None => ctx.skip(&Locator::line(&entry, no), "text before the first message block")?,
         }
@@ -122,29 +108,26 @@ struct Chat {
 
 impl Chat {
     fn finish(&mut self, ctx: &mut ImportCtx, mut b: Block) -> Result<(), ImportError> {
-        let at = Locator::line(&self.entry, b.line);
-        if b.bytes > MAX_RECORD_BYTES {
-            return ctx.skip(&at, format!("message block larger than {MAX_RECORD_BYTES} bytes"));
-        }
+        let Some(at) = b.body.locator(ctx, &self.entry, "message block")? else { return Ok(()) };
         let timestamp = match local_timestamp(ctx, &b.time) {
             Ok(t) => t,
             Err(reason) => return ctx.skip(&at, reason),
         };
-        if b.lines.last().is_some_and(|l| l.is_empty()) {
-            b.lines.pop();
+        if b.body.lines.last().is_some_and(|l| l.is_empty()) {
+            b.body.lines.pop();
         }
         let mut m = MessageRecord::new(&self.conversation, MessageKind::Text, String::new(), at);
         m.timestamp = Some(timestamp);
         m.offset_assumed = true;
         let mut extra = Extra::default();
-        if b.lines.is_empty() {
+        if b.body.lines.is_empty() {
             // A system block: its text is on the header line.
             fill_notice(&mut m, &mut extra, &mut self.kind, &b.rest);
             m.extra = extra.into_value();
             return write_message(ctx, &mut self.people, &m, false);
         }
         let name = unescape_js_html(&b.rest);
-        content(&mut m, &mut extra, &b.lines);
+        content(&mut m, &mut extra, &b.body.lines);
         self.kind.speaker(&name);
         m.sender = Some(name.clone());
         m.sender_name = Some(name);

@@ -38,8 +38,8 @@ use super::money::parse_amount;
 use super::tree::SourceTree;
 use super::{ImportCtx, ImportError};
 use crate::model::{
-    AttachmentRecord, ConversationKind, ConversationRecord, MessageKind, MessageRecord, ParticipantRecord, Payment,
-    Timestamp,
+    AttachmentRecord, ConversationKind, ConversationRecord, Locator, MessageKind, MessageRecord, ParticipantRecord,
+    Payment, Timestamp,
 };
 
 /// Largest single record (a CSV row, a JS literal, an HTML message div, a
@@ -352,6 +352,129 @@ impl<R: std::io::BufRead> Lines<R> {
         };
         Ok(Some((self.line_no, line)))
     }
+
+    /// The next readable line; an unreadable one is skipped (with its line
+    /// number and reason) on the way.
+    pub fn next_readable(
+        &mut self,
+        ctx: &mut ImportCtx,
+        origin: &std::path::Path,
+        entry: &str,
+    ) -> Result<Option<(u64, String)>, ImportError> {
+        loop {
+            match self.next_line().map_err(|e| ImportError::Io { path: origin.join(entry), source: e })? {
+                None => return Ok(None),
+                Some((no, Ok(line))) => return Ok(Some((no, line))),
+                Some((no, Err(reason))) => ctx.skip(&Locator::line(entry, no), reason)?,
+            }
+        }
+    }
+}
+
+/// The lines of one record being gathered (a text block, an HTML div),
+/// bounded: past [`MAX_RECORD_BYTES`] lines are counted but not kept, and the
+/// record is skipped when it is finished.
+pub struct Gathered {
+    /// 1-based line of the record's first line.
+    pub line: u64,
+    pub lines: Vec<String>,
+    bytes: usize,
+}
+
+impl Gathered {
+    pub fn new(line: u64, first: Option<String>) -> Self {
+        let mut g = Self { line, lines: Vec::new(), bytes: 0 };
+        if let Some(f) = first {
+            g.push(f);
+        }
+        g
+    }
+
+    pub fn push(&mut self, line: String) {
+        self.bytes += line.len() + 1;
+        if self.bytes <= MAX_RECORD_BYTES {
+            self.lines.push(line);
+        }
+    }
+
+    /// Remove and return the lines from `at` on.
+    pub fn split_off(&mut self, at: usize) -> Vec<String> {
+        let tail = self.lines.split_off(at.min(self.lines.len()));
+        self.bytes = self.lines.iter().map(|l| l.len() + 1).sum();
+        tail
+    }
+
+    /// The record's locator in `entry`, or `None` once it was skipped as too large.
+    pub fn locator(&self, ctx: &mut ImportCtx, entry: &str, what: &str) -> Result<Option<Locator>, ImportError> {
+        let at = Locator::line(entry, self.line);
+        if self.bytes > MAX_RECORD_BYTES {
+            ctx.skip(&at, format!("{what} larger than {MAX_RECORD_BYTES} bytes"))?;
+            return Ok(None);
+        }
+        Ok(Some(at))
+    }
+}
+
+/// The records of a CSV file with the line each starts on; unreadable rows
+/// and rows over [`MAX_RECORD_BYTES`] are skipped with their line. The first
+/// rows can be read ahead (to look at them) and are then replayed.
+pub struct CsvRows<R> {
+    rdr: csv::Reader<R>,
+    ahead: std::vec::IntoIter<(csv::StringRecord, u64)>,
+    entry: String,
+    display: String,
+}
+
+impl<R: std::io::Read> CsvRows<R> {
+    pub fn new(rdr: csv::Reader<R>, entry: &str, display: &str) -> Self {
+        Self { rdr, ahead: Vec::new().into_iter(), entry: entry.to_string(), display: display.to_string() }
+    }
+
+    /// Read up to `n` rows ahead; they are returned again by [`Self::next`].
+    pub fn peek(&mut self, ctx: &mut ImportCtx, n: usize) -> Result<Vec<csv::StringRecord>, ImportError> {
+        let mut rows: Vec<(csv::StringRecord, u64)> = self.ahead.by_ref().collect();
+        while rows.len() < n {
+            match self.read(ctx)? {
+                Some(r) => rows.push(r),
+                None => break,
+            }
+        }
+        let records = rows.iter().map(|(r, _)| r.clone()).collect();
+        self.ahead = rows.into_iter();
+        Ok(records)
+    }
+
+    pub fn next(&mut self, ctx: &mut ImportCtx) -> Result<Option<(csv::StringRecord, u64)>, ImportError> {
+        match self.ahead.next() {
+            Some(r) => Ok(Some(r)),
+            None => self.read(ctx),
+        }
+    }
+
+    fn read(&mut self, ctx: &mut ImportCtx) -> Result<Option<(csv::StringRecord, u64)>, ImportError> {
+        loop {
+            let line = self.rdr.position().line();
+            let mut record = csv::StringRecord::new();
+            match self.rdr.read_record(&mut record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    let start = record.position().map(|p| p.line()).unwrap_or(line);
+                    if record.as_slice().len() > MAX_RECORD_BYTES {
+                        ctx.skip(&Locator::line(&self.entry, start), format!("row larger than {MAX_RECORD_BYTES} bytes"))?;
+                        continue;
+                    }
+                    return Ok(Some((record, start)));
+                }
+                Err(e) => {
+                    let at = Locator::line(&self.entry, e.position().map(|p| p.line()).unwrap_or(line));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(ImportError::malformed(&self.display, at, e.to_string()));
+                    }
+                    ctx.skip(&at, format!("unreadable CSV row: {e}"))?;
+                }
+            }
+        }
+    }
 }
 
 /// The value of attribute `attr` on the first `<tag …>` in `xml`, decoded.
@@ -407,6 +530,14 @@ fn find_tag(xml: &str, tag: &str) -> Option<usize> {
         from = at + open.len();
     }
     None
+}
+
+/// True when a file's head is an HTML page (a doctype or `<html>` first),
+/// so that documentation quoting an exporter's markup is not taken for it.
+pub fn looks_like_html(head: &str) -> bool {
+    let t = head.trim_start_matches('\u{feff}').trim_start();
+    let start: String = t.chars().take(14).collect::<String>().to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
 /// Read a wall-clock time the way WeChat exporters print it.
@@ -608,7 +739,7 @@ impl Media {
         let mut a = AttachmentRecord {
             mime: mime_of(&name).map(str::to_string),
             file_name: name,
-            export_path: (!clean.is_empty()).then(|| clean.clone()),
+            export_path: Some(path.trim().to_string()).filter(|p| !p.is_empty()),
             ..Default::default()
         };
         let inside = format!("{}{rel}", self.dir);
