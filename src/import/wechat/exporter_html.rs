@@ -8,10 +8,10 @@
 //! The exporter does not HTML-escape message text (a raw `<` appears, as in
 //! `单笔<5000`), so the page is not well-formed HTML and a strict parser
 //! would eat text. This is a targeted scanner instead: a message starts at
-//! a line that opens a `msg` div, and runs to the next one (or to the page
-//! footer); within it, the known template pieces are found by pattern and
-//! the message text is what lies between them, taken as it is (text could
-//! only be misread if it imitated a message div at the start of a line).
+//! a line that opens a `msg` div, and runs to that
+//! div's closing `</div>` (indented like its opening line); within it, the
+//! known template pieces are found by pattern and the message text is what
+//! lies between them, taken as it is.
 //! Names are HTML-escaped by the exporter, so they are decoded; WeChat
 //! emoji images (`<img class="wxemoji" rawemoji="[握手]">`) become their code.
 //!
@@ -63,12 +63,6 @@ pub fn sniff(p: &Probe) -> bool {
         && (t.lines().any(|l| OPEN.is_match(l)) || (t.contains(" - 微信聊天记录</title>") && t.contains(r#"id="msgs-div""#)))
 }
 
-/// Where one message's lines end: the next message div, or the page footer.
-fn ends_messages(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with(r#"<div id="footer""#) || t.starts_with("<script") || t.starts_with("</body>")
-}
-
 pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), ImportError> {
     let entry = main_entry(tree, &[".html", ".htm"])?;
     let media = Media::new(tree, &entry)?;
@@ -84,6 +78,7 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
         current: None,
         divs: 0,
         declared: false,
+        close: String::new(),
     };
     while let Some((no, line)) = lines.next_readable(ctx, &origin, &entry)? {
         page.line(ctx, no, line)?;
@@ -121,21 +116,31 @@ struct Page {
     current: Option<Gathered>,
     divs: u64,
     declared: bool,
+    /// The line that closes the current message div: `</div>` indented as
+    /// its opening line. Message text is raw, so nothing else is trusted to
+    /// end it: text imitating a div is text (unless it imitates this line).
+    close: String,
 }
 
 impl Page {
     fn line(&mut self, ctx: &mut ImportCtx, no: u64, line: String) -> Result<(), ImportError> {
-        if OPEN.is_match(&line) {
-            self.flush(ctx)?;
-            self.divs += 1;
-            self.current = Some(Gathered::new(no, Some(line)));
+        if let Some(div) = self.current.as_mut() {
+            let closes = line.trim_end() == self.close;
+            div.push(line);
+            if closes {
+                self.flush(ctx)?;
+            }
             return Ok(());
         }
-        if let Some(div) = self.current.as_mut() {
-            if ends_messages(&line) {
-                return self.flush(ctx);
+        if OPEN.is_match(&line) {
+            self.divs += 1;
+            let indent = &line[..line.len() - line.trim_start().len()];
+            self.close = format!("{indent}</div>");
+            let one_line = line.matches("<div").count() == line.matches("</div>").count();
+            self.current = Some(Gathered::new(no, Some(line)));
+            if one_line {
+                self.flush(ctx)?;
             }
-            div.push(line);
             return Ok(());
         }
         if self.conversation.is_none() {

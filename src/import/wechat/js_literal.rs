@@ -179,7 +179,7 @@ impl<R: BufRead> LiteralScanner<R> {
                 break;
             }
         }
-        let text = String::from_utf8_lossy(&sample).trim().to_string();
+        let text = String::from_utf8_lossy(&sample).trim_matches(|c: char| c == ',' || c.is_whitespace()).to_string();
         Ok(Item::Stray { index, text })
     }
 }

@@ -98,12 +98,10 @@ enum Mode {
 pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), ImportError> {
     let entry = main_entry(tree, &[".csv"])?;
     let display = format!("{}!{entry}", tree.origin().display());
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(tree.open(&entry)?);
-    let headers = rdr.headers().map_err(|e| ImportError::malformed(&display, 1, format!("cannot read the CSV header: {e}")))?.clone();
+    let (mut rows, headers) = CsvRows::open(tree.open(&entry)?, &entry, &display)?;
     let cols = Columns::new(&headers)
         .ok_or_else(|| ImportError::malformed(&display, 1, "the header has no `Type` column: not a MemoTrace CSV"))?;
 
-    let mut rows = CsvRows::new(rdr, &entry, &display);
     let first = rows.peek(ctx, PROBE_ROWS)?;
     let talkers: HashSet<&str> = first.iter().filter_map(|r| cols.talker_id.and_then(|i| r.get(i))).collect();
     let export_all = entry.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("messages.csv")) || talkers.len() > 1;

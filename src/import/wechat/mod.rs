@@ -27,7 +27,9 @@ pub mod memotrace_html;
 pub mod memotrace_txt;
 pub mod pywxdump_csv;
 
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
@@ -256,7 +258,7 @@ pub fn html_unescape(s: &str) -> String {
 
 /// The character of the reference at the start of `s` and its length in bytes.
 fn decode_entity(s: &str) -> Option<(char, usize)> {
-    let end = s.get(1..12.min(s.len()))?.find(';')? + 1;
+    let end = s.as_bytes().iter().take(12).position(|&b| b == b';')?;
     let name = &s[1..end];
     let c = if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
@@ -419,15 +421,25 @@ impl Gathered {
 /// and rows over [`MAX_RECORD_BYTES`] are skipped with their line. The first
 /// rows can be read ahead (to look at them) and are then replayed.
 pub struct CsvRows<R> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<CrlfMarks<R>>,
+    marks: Rc<RefCell<VecDeque<u64>>>,
     ahead: std::vec::IntoIter<(csv::StringRecord, u64)>,
     entry: String,
     display: String,
 }
 
 impl<R: std::io::Read> CsvRows<R> {
-    pub fn new(rdr: csv::Reader<R>, entry: &str, display: &str) -> Self {
-        Self { rdr, ahead: Vec::new().into_iter(), entry: entry.to_string(), display: display.to_string() }
+    /// Read the header row; `Err` names the file when there is none.
+    pub fn open(read: R, entry: &str, display: &str) -> Result<(Self, csv::StringRecord), ImportError> {
+        let marks = Rc::new(RefCell::new(VecDeque::new()));
+        let tracked = CrlfMarks { inner: read, offset: 0, prev_cr: false, marks: Rc::clone(&marks) };
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(tracked);
+        let headers = rdr
+            .headers()
+            .map_err(|e| ImportError::malformed(display, 1, format!("cannot read the CSV header: {e}")))?
+            .clone();
+        let rows = Self { rdr, marks, ahead: Vec::new().into_iter(), entry: entry.to_string(), display: display.to_string() };
+        Ok((rows, headers))
     }
 
     /// Read up to `n` rows ahead; they are returned again by [`Self::next`].
@@ -451,14 +463,24 @@ impl<R: std::io::Read> CsvRows<R> {
         }
     }
 
+    /// The 1-based line a record starts on. The csv crate starts a record
+    /// that follows a CRLF at the CRLF's `\n`, still on the line before.
+    fn line_of(&self, pos: &csv::Position) -> u64 {
+        let mut marks = self.marks.borrow_mut();
+        while marks.front().is_some_and(|&m| m < pos.byte()) {
+            marks.pop_front();
+        }
+        pos.line() + u64::from(marks.front() == Some(&pos.byte()))
+    }
+
     fn read(&mut self, ctx: &mut ImportCtx) -> Result<Option<(csv::StringRecord, u64)>, ImportError> {
         loop {
-            let line = self.rdr.position().line();
+            let before = self.rdr.position().clone();
             let mut record = csv::StringRecord::new();
             match self.rdr.read_record(&mut record) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {
-                    let start = record.position().map(|p| p.line()).unwrap_or(line);
+                    let start = self.line_of(record.position().unwrap_or(&before));
                     if record.as_slice().len() > MAX_RECORD_BYTES {
                         ctx.skip(&Locator::line(&self.entry, start), format!("row larger than {MAX_RECORD_BYTES} bytes"))?;
                         continue;
@@ -466,7 +488,7 @@ impl<R: std::io::Read> CsvRows<R> {
                     return Ok(Some((record, start)));
                 }
                 Err(e) => {
-                    let at = Locator::line(&self.entry, e.position().map(|p| p.line()).unwrap_or(line));
+                    let at = Locator::line(&self.entry, self.line_of(e.position().unwrap_or(&before)));
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return Err(ImportError::malformed(&self.display, at, e.to_string()));
                     }
@@ -474,6 +496,35 @@ impl<R: std::io::Read> CsvRows<R> {
                 }
             }
         }
+    }
+}
+
+/// Passes bytes through and notes the offset of every `\n` that ends a
+/// `\r\n`, for [`CsvRows::line_of`]. Marks are dropped as records pass them,
+/// so they cover only the reader's look-ahead.
+pub struct CrlfMarks<R> {
+    inner: R,
+    offset: u64,
+    prev_cr: bool,
+    marks: Rc<RefCell<VecDeque<u64>>>,
+}
+
+impl<R: std::io::Read> std::io::Read for CrlfMarks<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        let mut marks = self.marks.borrow_mut();
+        for i in memchr::memchr_iter(b'\n', chunk) {
+            let after_cr = if i == 0 { self.prev_cr } else { chunk[i - 1] == b'\r' };
+            if after_cr {
+                marks.push_back(self.offset + i as u64);
+            }
+        }
+        if let Some(&last) = chunk.last() {
+            self.prev_cr = last == b'\r';
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -815,6 +866,9 @@ mod tests {
     fn entities() {
         assert_eq!(html_unescape("a&amp;b &lt;x&gt; &#39;q&#39; &#x4e2d; &foo; &"), "a&b <x> 'q' 中 &foo; &");
         assert_eq!(html_unescape("&amp;amp;"), "&amp;");
+        // A reference right before multi-byte text (the 12-byte look-ahead ends mid-character).
+        assert_eq!(html_unescape("钱老板&amp;合伙人"), "钱老板&合伙人");
+        assert_eq!(html_unescape("&合伙人;"), "&合伙人;");
     }
 
     #[test]

@@ -92,8 +92,7 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
     let entry = main_entry(tree, &[".csv"])?;
     let display = format!("{}!{entry}", tree.origin().display());
     let media = Media::new(tree, &entry)?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(tree.open(&entry)?);
-    let h = rdr.headers().map_err(|e| ImportError::malformed(&display, 1, format!("cannot read the CSV header: {e}")))?;
+    let (mut rows, h) = CsvRows::open(tree.open(&entry)?, &entry, &display)?;
     let pos = |k: &str| h.iter().position(|c| c.trim_start_matches('\u{feff}').trim() == k);
     let missing = |k: &str| ImportError::malformed(&display, 1, format!("the header has no `{k}` column"));
     let cols = Columns {
@@ -110,7 +109,6 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
     let fallback_chat = super::file_stem(&entry);
     let mut chats: HashMap<String, ChatKind> = HashMap::new();
     let mut people = People::default();
-    let mut rows = CsvRows::new(rdr, &entry, &display);
     while let Some((record, line)) = rows.next(ctx)? {
         let at = Locator::line(&entry, line);
         let room = cols.room.and_then(|i| record.get(i)).map(str::trim).filter(|r| !r.is_empty());
