@@ -431,3 +431,22 @@ fn forced_format_on_a_foreign_file_is_an_error() {
     // Nothing was written for the failed sources.
     assert_eq!(ws.store.totals().unwrap().messages, 0);
 }
+
+#[test]
+fn exporter_txt_memo_without_a_known_name_is_flagged() {
+    let mut ws = Workspace::new();
+    let s = ws.import_one(&fixture("wechat/exporter-txt/临时群/index.txt"), SHANGHAI, None);
+    assert_eq!((s.messages, s.skipped), (6, 0));
+    let msgs = ws.store.messages_of_source(s.source_id).unwrap();
+    assert_eq!(kinds(&msgs), ["transfer", "text", "transfer", "system", "transfer", "recalled"]);
+    // "谢谢乙" never starts a line, so memo and name cannot be told apart:
+    // all of it is taken as the next name, and the transfer says so.
+    let d = details(&ws, &msgs[0]);
+    assert_eq!((d.memo, d.extra["split_uncertain"].as_str()), (None, Some("谢谢乙")));
+    assert_eq!(msgs[1].sender.as_deref(), Some("谢谢乙"));
+    assert_eq!((msgs[2].amount.as_deref(), msgs[2].payment_status.as_deref()), (Some("5.00"), Some("received")));
+    assert_eq!((msgs[3].text.as_str(), msgs[3].timestamp.as_deref()), ("\"甲\" 拍了拍 \"丙\"", None));
+    assert_eq!(msgs[4].payment_status.as_deref(), Some("expired"));
+    assert_eq!(details(&ws, &msgs[4]).memo.as_deref(), Some("过期了"));
+    assert_eq!(msgs[5].text, "\"甲\" 撤回了一条消息");
+}

@@ -375,7 +375,7 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let rest = &self.src[self.i..];
-            let Some(stop) = rest.find(|c| c == quote as char || c == '\\') else {
+            let Some(stop) = rest.find([quote as char, '\\']) else {
                 return Err(format!("unterminated string starting at byte {start}"));
             };
             out.push_str(&rest[..stop]);
