@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{discord, email, generic, messenger, rsmf, slack, telegram, ImportCtx, ImportError};
+use super::{discord, email, generic, messenger, rsmf, slack, telegram, wechat, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -117,6 +117,48 @@ pub static FORMATS: &[Format] = &[
         summary: "Facebook Messenger thread from Meta's JSON download (message_N.json), mojibake repaired",
         sniff: messenger::sniff_messenger,
         import: messenger::import_messenger,
+    },
+    Format {
+        id: "wechat-memotrace-csv",
+        platform: "wechat",
+        summary: "WeChat, MemoTrace/留痕 (WeChatMsg) CSV: localId,TalkerId,Type,SubType,IsSender,CreateTime,…",
+        sniff: wechat::memotrace_csv::sniff,
+        import: wechat::memotrace_csv::import,
+    },
+    Format {
+        id: "wechat-memotrace-txt",
+        platform: "wechat",
+        summary: "WeChat, MemoTrace/留痕 TXT: \"YYYY-mm-dd HH:MM:SS name\" blocks",
+        sniff: wechat::memotrace_txt::sniff,
+        import: wechat::memotrace_txt::import,
+    },
+    Format {
+        id: "wechat-memotrace-html",
+        platform: "wechat",
+        summary: "WeChat, MemoTrace/留痕 HTML page (const chatMessages = [ … ])",
+        sniff: wechat::memotrace_html::sniff,
+        import: wechat::memotrace_html::import,
+    },
+    Format {
+        id: "wechat-exporter-txt",
+        platform: "wechat",
+        summary: "WeChat, WechatExporter (iOS backup) text: \"… - 微信聊天记录\", NAME (TIME):MESSAGE",
+        sniff: wechat::exporter_txt::sniff,
+        import: wechat::exporter_txt::import,
+    },
+    Format {
+        id: "wechat-exporter-html",
+        platform: "wechat",
+        summary: "WeChat, WechatExporter (iOS backup) HTML page with message divs",
+        sniff: wechat::exporter_html::sniff,
+        import: wechat::exporter_html::import,
+    },
+    Format {
+        id: "wechat-pywxdump-csv",
+        platform: "wechat",
+        summary: "WeChat, PyWxDump-style CSV (WeClone): id,MsgSvrID,type_name,is_sender,talker,room_name,msg,…",
+        sniff: wechat::pywxdump_csv::sniff,
+        import: wechat::pywxdump_csv::import,
     },
     Format {
         id: "jsonl",

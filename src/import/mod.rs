@@ -27,6 +27,7 @@ pub mod slack;
 pub mod telegram;
 pub mod time;
 pub mod tree;
+pub mod wechat;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
