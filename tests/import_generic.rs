@@ -41,7 +41,8 @@ fn csv_with_attachments_and_bad_rows() {
     let s = ws.import_one(&fixture("generic/chat.csv"), Some("Europe/London"), None);
     assert_eq!(s.format, "csv");
     assert_eq!((s.messages, s.skipped), (3, 1));
-    assert_eq!(s.skips[0].locator, "chat.csv:5");
+    // line 6: the second record spans lines 3-4 (CRLF file)
+    assert_eq!(s.skips[0].locator, "chat.csv:6");
     let msgs = ws.store.messages_of_source(s.source_id).unwrap();
     // evidence keeps its own line ends
     assert_eq!(msgs[1].text, "line one\r\nline two, with a comma");

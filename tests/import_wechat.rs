@@ -422,10 +422,10 @@ fn other_files_are_not_taken_for_wechat() {
 #[test]
 fn forced_format_on_a_foreign_file_is_an_error() {
     let mut ws = Workspace::new();
-    let opts = redline::import::ImportOptions { format: Some("wechat-memotrace-html".into()), tz: Some("UTC".into()) };
+    let opts = redline::import::ImportOptions { format: Some("wechat-memotrace-html".into()), tz: Some("UTC".into()), ..Default::default() };
     let results = redline::import::import_path(&mut ws.store, &fixture("wechat/not-wechat/server.log"), &opts);
     assert!(matches!(results[0].result, Err(redline::import::ImportError::Malformed { .. })), "{:?}", results[0].result);
-    let opts = redline::import::ImportOptions { format: Some("wechat-exporter-txt".into()), tz: Some("UTC".into()) };
+    let opts = redline::import::ImportOptions { format: Some("wechat-exporter-txt".into()), tz: Some("UTC".into()), ..Default::default() };
     let results = redline::import::import_path(&mut ws.store, &fixture("wechat/not-wechat/server.log"), &opts);
     assert!(matches!(results[0].result, Err(redline::import::ImportError::Malformed { .. })), "{:?}", results[0].result);
     // Nothing was written for the failed sources.

@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::csv_rows::CsvRows;
 use super::formats::Probe;
 use super::money::parse_amount;
 use super::tree::SourceTree;
@@ -209,8 +210,7 @@ struct Columns {
 pub fn import_csv(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), ImportError> {
     let name = tree.entries()[0].path.clone();
     let display = tree.origin().display().to_string();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(tree.open(&name)?);
-    let headers = rdr.headers().map_err(|e| ImportError::malformed(&display, 1, format!("cannot read the CSV header: {e}")))?;
+    let (mut rows, headers) = CsvRows::open(tree.open(&name)?, &name, &display)?;
     let pos = |k: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(k));
     let cols = Columns {
         id: pos("id"),
@@ -225,27 +225,13 @@ pub fn import_csv(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), 
         attachments: pos("attachments"),
         reply_to: pos("reply_to"),
     };
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let at = Locator::line(&name, record.position().map(|p| p.line()).unwrap_or(line));
-                match csv_message(ctx, &cols, &record, at.clone()) {
-                    Ok(m) => {
-                        ctx.message(&m)?;
-                    }
-                    Err(reason) => ctx.skip(&at, reason)?,
-                }
+    while let Some((record, line)) = rows.next(ctx)? {
+        let at = Locator::line(&name, line);
+        match csv_message(ctx, &cols, &record, at.clone()) {
+            Ok(m) => {
+                ctx.message(&m)?;
             }
-            Err(e) => {
-                let at = Locator::line(&name, e.position().map(|p| p.line()).unwrap_or(line));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(ImportError::malformed(&display, at, e.to_string()));
-                }
-                ctx.skip(&at, format!("unreadable CSV record: {e}"))?;
-            }
+            Err(reason) => ctx.skip(&at, reason)?,
         }
     }
     Ok(())

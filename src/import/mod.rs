@@ -12,6 +12,7 @@
 
 mod context;
 pub mod discord;
+pub mod csv_rows;
 pub mod email;
 mod error;
 pub mod filekind;
