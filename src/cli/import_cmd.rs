@@ -27,9 +27,9 @@ pub struct ImportArgs {
     pub no_index: bool,
 }
 
-pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &Path, actor: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut store = super::open(db)?;
-    let opts = ImportOptions { format: args.format.clone(), tz: args.tz.clone(), ..Default::default() };
+    let opts = ImportOptions { format: args.format.clone(), tz: args.tz.clone(), actor: Some(actor.to_string()) };
     let mut bar = progress::ImportBar::new();
     let results = import::import_paths(&mut store, &args.paths, &opts, &mut bar);
     let mut failed = 0;

@@ -4,6 +4,7 @@
 
 mod import_cmd;
 mod progress;
+mod review_cmd;
 mod rules_cmd;
 mod scan_cmd;
 mod search_cmd;
@@ -21,6 +22,10 @@ pub struct Cli {
     /// Workspace database (created if missing).
     #[arg(long, global = true, env = "REDLINE_DB", default_value = "redline.db")]
     pub db: PathBuf,
+
+    /// Act as this reviewer (login); default: the OS user.
+    #[arg(long, global = true, env = "REDLINE_REVIEWER")]
+    pub reviewer: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -51,6 +56,40 @@ pub enum Command {
     /// Rule packs: list, check, test, try.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
+    /// Review cases: list, show, assign, status, close, reopen, tag, note, merge, split, …
+    #[command(subcommand)]
+    Cases(review_cmd::CasesCommand),
+    /// Annotate a message or a span of its text.
+    Annotate(review_cmd::AnnotateArgs),
+    /// Edit, delete or show the history of an annotation.
+    #[command(subcommand)]
+    Annotation(review_cmd::AnnotationCommand),
+    /// The tamper-evident audit trail: log and verify.
+    #[command(subcommand)]
+    Audit(review_cmd::AuditCommand),
+    /// Second-level quality assurance.
+    #[command(subcommand)]
+    Qa(review_cmd::QaCommand),
+    /// Statistics per red line, rule, term and reviewer.
+    Stats,
+    /// The conversation around a message.
+    Context {
+        message_id: i64,
+        #[arg(long, default_value_t = 5)]
+        before: i64,
+        #[arg(long, default_value_t = 5)]
+        after: i64,
+    },
+    /// A participant's messages, hits and cases.
+    Sender { participant_id: i64 },
+    /// Reveal a pseudonymised participant (senior reviewers and admins; audited).
+    Reveal { participant_id: i64 },
+    /// Workspace review settings.
+    #[command(subcommand)]
+    Settings(review_cmd::SettingsCommand),
+    /// Reviewer profiles.
+    #[command(subcommand)]
+    Reviewer(review_cmd::ReviewerCommand),
     /// List the export formats Redline reads.
     Formats,
     /// Show the workspace: schema version, totals, index state.
@@ -61,14 +100,30 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let actor = cli.reviewer.clone().unwrap_or_else(redline::review::reviewers::os_login);
+    let db = cli.db.clone();
+    use redline::api::Request;
     match cli.command {
+        Command::Cases(c) => review_cmd::cases(&db, &actor, c),
+        Command::Annotate(a) => review_cmd::annotate(&db, &actor, a),
+        Command::Annotation(c) => review_cmd::annotation(&db, &actor, c),
+        Command::Audit(c) => review_cmd::audit(&db, &actor, c),
+        Command::Qa(c) => review_cmd::qa(&db, &actor, c),
+        Command::Stats => review_cmd::call(&db, &actor, Request::Stats, true),
+        Command::Context { message_id, before, after } => {
+            review_cmd::call(&db, &actor, Request::Window { message_id, before: Some(before), after: Some(after) }, true)
+        }
+        Command::Sender { participant_id } => review_cmd::call(&db, &actor, Request::SenderHistory { participant_id }, true),
+        Command::Reveal { participant_id } => review_cmd::call(&db, &actor, Request::Reveal { participant_id }, false),
+        Command::Settings(c) => review_cmd::settings(&db, &actor, c),
+        Command::Reviewer(c) => review_cmd::reviewer(&db, &actor, c),
         Command::Formats => {
             for f in redline::import::formats::FORMATS {
                 println!("{:<22} {}", f.id, f.summary);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(args) => import_cmd::run(&cli.db, args),
+        Command::Import(args) => import_cmd::run(&cli.db, &actor, args),
         Command::Search(args) => search_cmd::run(&open(&cli.db)?, args),
         Command::Sources { json } => sources(&open(&cli.db)?, json),
         Command::Index { rebuild } => {
@@ -78,7 +133,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Info { json } => info(&open(&cli.db)?, json),
-        Command::Scan(a) => scan_cmd::scan(&cli.db, a),
+        Command::Scan(a) => scan_cmd::scan(&cli.db, &actor, a),
         Command::Hits(a) => scan_cmd::hits(&cli.db, a),
         Command::Rules(c) => rules_cmd::run(&cli.db, c),
     }

@@ -37,19 +37,25 @@ pub struct HitsArgs {
     pub json: bool,
 }
 
-pub fn scan(db: &Path, a: ScanArgs) -> anyhow::Result<ExitCode> {
+pub fn scan(db: &Path, actor: &str, a: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut store = super::open(db)?;
     let sources = rules::for_workspace(&a.rules, db)?;
     let set = RuleSet::compile(&sources)?;
     let bar = progress::bar(None);
     bar.set_style(ProgressStyle::with_template("scanning {bar:40} {pos}/{len} messages ({per_sec}, eta {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    let summary = scan::scan(&mut store, &set, &sources, |done, total| {
+    let summary = scan::scan_as(&mut store, &set, &sources, actor, |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
+    // New hits go into cases right away.
+    let grouping = match redline::api::handle(&mut store, actor, redline::api::Request::Regroup) {
+        Ok(redline::api::Response::Grouping(g)) => g,
+        Ok(_) => Default::default(),
+        Err(e) => anyhow::bail!("grouping hits into cases: {}", e.message),
+    };
     if a.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        println!("{}", serde_json::json!({ "scan": summary, "grouping": grouping }));
         return Ok(ExitCode::SUCCESS);
     }
     for p in &summary.packs {
@@ -65,6 +71,7 @@ pub fn scan(db: &Path, a: ScanArgs) -> anyhow::Result<ExitCode> {
     for (rl, n) in &summary.by_red_line {
         println!("  {rl:<24} {n:>8} hits");
     }
+    println!("cases: {} new, {} hits grouped", grouping.cases_created, grouping.hits_grouped);
     Ok(ExitCode::SUCCESS)
 }
 

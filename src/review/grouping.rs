@@ -1,6 +1,8 @@
 //! Grouping hits into cases.
 //!
 //! By default one case per (conversation, sender, red line) within a window
+//! (a conversation is its platform and external id, so the same chat in two
+//! exports groups together)
 //! of `case_window_days` from the case's first hit. Grouping is
 //! deterministic: hits are taken in (conversation, sender, red line, time,
 //! hit id) order, so the same hits always give the same cases. It re-runs
@@ -39,6 +41,8 @@ struct Pending {
     red_line: String,
     severity: String,
     conversation_id: i64,
+    /// `platform:external id`: the same chat in two exports is one key.
+    conversation_key: String,
     sender_id: Option<i64>,
     ts: Option<i64>,
     sender_name: Option<String>,
@@ -46,7 +50,7 @@ struct Pending {
 }
 
 fn key(p: &Pending) -> String {
-    format!("{}|{}|{}", p.conversation_id, p.sender_id.unwrap_or(0), p.red_line)
+    format!("{}|{}|{}", p.conversation_key, p.sender_id.unwrap_or(0), p.red_line)
 }
 
 /// Group every live hit that is not in a case yet.
@@ -75,12 +79,13 @@ pub fn regroup(conn: &Connection) -> Result<GroupingSummary, ReviewError> {
     let pending: Vec<Pending> = conn
         .prepare(
             "SELECT h.id, h.red_line, h.severity, m.conversation_id, m.sender_id, m.ts_utc_ms,
-                    coalesce(m.sender_name, p.display_name, p.external_id), coalesce(c.title, c.external_id)
+                    coalesce(m.sender_name, p.display_name, p.external_id), coalesce(c.title, c.external_id),
+                    c.platform || ':' || c.external_id
              FROM hits h JOIN messages m ON m.id = h.message_id
              JOIN conversations c ON c.id = m.conversation_id
              LEFT JOIN participants p ON p.id = m.sender_id
              WHERE h.retracted_scan_id IS NULL AND NOT EXISTS (SELECT 1 FROM case_hits ch WHERE ch.hit_id = h.id)
-             ORDER BY m.conversation_id, coalesce(m.sender_id, 0), h.red_line, coalesce(m.ts_utc_ms, 0), h.id",
+             ORDER BY c.platform, c.external_id, coalesce(m.sender_id, 0), h.red_line, coalesce(m.ts_utc_ms, 0), h.id",
         )?
         .query_map([], |r| {
             Ok(Pending {
@@ -92,6 +97,7 @@ pub fn regroup(conn: &Connection) -> Result<GroupingSummary, ReviewError> {
                 ts: r.get(5)?,
                 sender_name: r.get(6)?,
                 conversation: r.get(7)?,
+                conversation_key: r.get(8)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -67,3 +67,40 @@ pub fn extra(store: &Store, message_id: i64) -> serde_json::Value {
         store.conn().query_row("SELECT extra FROM messages WHERE id = ?1", [message_id], |r| r.get(0)).expect("extra");
     raw.map(|s| serde_json::from_str(&s).expect("extra is JSON")).unwrap_or(serde_json::Value::Null)
 }
+
+/// A workspace with the review fixture imported, scanned with the review
+/// test pack and grouped into cases.
+pub fn review_workspace() -> Workspace {
+    let mut ws = Workspace::new();
+    ws.import_one(&fixture("review/chats.jsonl"), Some("Asia/Shanghai"), None);
+    scan_fixture_pack(&mut ws);
+    api(&mut ws, "alice", redline::api::Request::Regroup);
+    ws
+}
+
+/// Scan with the review test pack (or a given pack file).
+pub fn scan_fixture_pack(ws: &mut Workspace) -> redline::scan::ScanSummary {
+    scan_pack(ws, &fixture("review/pack.toml"))
+}
+
+pub fn scan_pack(ws: &mut Workspace, pack: &Path) -> redline::scan::ScanSummary {
+    let sources = redline::rules::load(&[pack.to_path_buf()]).expect("pack loads");
+    let set = redline::rules::RuleSet::compile(&sources).expect("pack compiles");
+    redline::scan::scan_as(&mut ws.store, &set, &sources, "alice", |_, _| {}).expect("scan")
+}
+
+/// Call the API as `actor`, panicking with the error.
+pub fn api(ws: &mut Workspace, actor: &str, req: redline::api::Request) -> redline::api::Response {
+    match redline::api::handle(&mut ws.store, actor, req.clone()) {
+        Ok(r) => r,
+        Err(e) => panic!("{req:?} as {actor}: {} ({})", e.message, e.code),
+    }
+}
+
+/// Call the API expecting an error; returns its code.
+pub fn api_err(ws: &mut Workspace, actor: &str, req: redline::api::Request) -> String {
+    match redline::api::handle(&mut ws.store, actor, req.clone()) {
+        Ok(r) => panic!("{req:?} as {actor} should fail, got {r:?}"),
+        Err(e) => e.code,
+    }
+}
