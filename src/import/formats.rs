@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{generic, ImportCtx, ImportError};
+use super::{generic, signal, whatsapp, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -62,6 +62,20 @@ pub struct Format {
 
 /// Every format, in detection priority order.
 pub static FORMATS: &[Format] = &[
+    Format {
+        id: "signal",
+        platform: "signal",
+        summary: "Signal chat text: [yyyy-mm-dd, HH:MM] Name: text (signal-export style)",
+        sniff: signal::sniff,
+        import: signal::import,
+    },
+    Format {
+        id: "whatsapp",
+        platform: "whatsapp",
+        summary: "WhatsApp \"Export chat\": .txt (Android or iOS, any locale) or the .zip / folder with _chat.txt and media",
+        sniff: whatsapp::sniff,
+        import: whatsapp::import,
+    },
     Format {
         id: "jsonl",
         platform: "generic",

@@ -15,8 +15,11 @@ mod error;
 pub mod formats;
 pub mod generic;
 pub mod money;
+pub mod signal;
+pub mod textlines;
 pub mod time;
 pub mod tree;
+pub mod whatsapp;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
