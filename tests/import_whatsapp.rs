@@ -346,3 +346,30 @@ fn invalid_bytes_and_long_exports_stream() {
     assert_eq!(extra(&ws, "WhatsApp Chat with Big.txt:1")["invalid_utf8"], json!(true));
     assert_eq!(at(&messages(&ws, s.source_id), "WhatsApp Chat with Big.txt:2").text, "message 0\na second line");
 }
+
+#[test]
+fn renamed_chat_in_a_zip_is_found_by_content_when_forced() {
+    let mut ws = Workspace::new();
+    let zip = ws.dir.path().join("export.zip");
+    let chat = std::fs::read(fixture("whatsapp/WhatsApp Chat - Supplier Group/_chat.txt")).unwrap();
+    zip_folder(&fixture("whatsapp/WhatsApp Chat - Supplier Group/__MACOSX"), &zip, &[("notes.txt", b"not a chat\n"), ("chat.txt", &chat)]);
+    // no chat by name: not recognised on its own...
+    assert!(matches!(ws.import_all(&zip, None)[0].result, Err(ImportError::Unrecognized { .. })));
+    // ...but read when forced, from the .txt whose lines are WhatsApp lines
+    let s = ws.import_one(&zip, None, Some("whatsapp"));
+    assert_eq!((s.messages, s.attachments), (6, 3));
+    assert_eq!(messages(&ws, s.source_id)[0].locator, "chat.txt:1");
+}
+
+#[test]
+fn a_folder_with_a_chat_and_other_folders_is_not_one_export() {
+    let mut ws = Workspace::new();
+    let dir = ws.dir.path().join("case files");
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::copy(fixture("whatsapp/WhatsApp Chat - Jordan.txt"), dir.join("WhatsApp Chat - Jordan.txt")).unwrap();
+    std::fs::write(dir.join("other/readme.md"), "unrelated\n").unwrap();
+    let results = ws.import_all(&dir, None);
+    assert_eq!(results.len(), 2);
+    assert!(matches!(&results[0].result, Ok(ImportOutcome::Imported(s)) if s.messages == 6), "{results:?}");
+    assert!(matches!(&results[1].result, Ok(ImportOutcome::NotRecognized { .. })), "{results:?}");
+}

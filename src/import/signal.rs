@@ -38,15 +38,15 @@ fn parse(line: &str) -> Option<(NaiveDateTime, &str)> {
     Some((NaiveDateTime::new(date, time), &line[c.get(0)?.end()..]))
 }
 
-/// A single file whose first line is a Signal stamp line, and whose first
-/// lines hold no other kind of stamp (such as a WhatsApp one).
+/// A single file with a Signal stamp line among its first lines, and no
+/// other kind of stamp (such as a WhatsApp one) there.
 pub fn sniff(p: &Probe) -> bool {
     if !p.single_file {
         return false;
     }
-    let mut lines = p.text().lines().filter(|l| !l.trim().is_empty()).take(20);
-    let first_ok = lines.next().is_some_and(|l| parse(l).is_some());
-    first_ok && lines.all(|l| stamp_re().is_match(l) || !super::whatsapp::is_message_line(l))
+    let lines: Vec<&str> = p.text().lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let first = lines.iter().take(10).any(|l| parse(l).is_some());
+    first && lines.iter().all(|l| stamp_re().is_match(l) || !super::whatsapp::is_message_line(l))
 }
 
 struct Pending {

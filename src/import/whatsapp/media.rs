@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::import::tree::{Entry, SourceTree};
 use crate::import::ImportError;
+use super::parent;
 use crate::model::{AttachmentRecord, MessageKind};
 
 /// macOS resource forks and Finder files that zip tools add; never evidence.
@@ -67,10 +68,6 @@ impl MediaIndex {
             export_path: file.map(|f| f.path.clone()),
         }
     }
-}
-
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
 fn extension(name: &str) -> String {

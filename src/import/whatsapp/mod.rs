@@ -47,11 +47,11 @@ mod header;
 mod media;
 
 use std::collections::HashSet;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 
 use serde_json::{Map, Value};
 
-use super::formats::Probe;
+use super::formats::{Probe, PROBE_BYTES};
 use super::textlines::Lines;
 use super::tree::{Entry, SourceTree};
 use super::{ImportCtx, ImportError};
@@ -66,12 +66,28 @@ pub const MAX_TEXT: usize = 4 << 20;
 const MAX_NAMES: usize = 100_000;
 
 /// A single text file whose first lines are WhatsApp lines, or a folder or
-/// zip with exactly one chat text (`_chat.txt` or `…WhatsApp….txt`).
+/// zip with exactly one chat text (`_chat.txt` or `…WhatsApp….txt`) and
+/// nothing outside that text's folder (WhatsApp's zips are flat), so that a
+/// folder holding a chat among other things is walked file by file.
 pub fn sniff(p: &Probe) -> bool {
     if p.single_file {
-        return p.text().lines().filter(|l| !l.trim().is_empty()).take(10).any(is_message_line);
+        return sniff_text(p.text());
     }
-    chat_candidates(p.entries).len() == 1
+    match chat_candidates(p.entries).as_slice() {
+        [chat] => {
+            let dir = parent(&chat.path);
+            p.entries.iter().filter(|e| !media::is_junk(&e.path)).all(|e| parent(&e.path) == dir)
+        }
+        _ => false,
+    }
+}
+
+fn sniff_text(text: &str) -> bool {
+    text.lines().filter(|l| !l.trim().is_empty()).take(10).any(is_message_line)
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
 /// True when a line starts with a WhatsApp stamp (for other sniffers that
@@ -146,6 +162,28 @@ fn split_sender<'a>(rest: &'a str, known: Option<&HashSet<String>>) -> Option<(S
     known.filter(|k| k.contains(&name)).map(|_| (name, &rest[i + 1..]))
 }
 
+/// A chat text that was renamed (`chat.txt`): the first `.txt` entry whose
+/// head reads as WhatsApp lines. Only used when no name gives it away.
+fn renamed_chat(tree: &mut dyn SourceTree) -> Result<Option<String>, ImportError> {
+    let txts: Vec<String> = tree
+        .entries()
+        .iter()
+        .filter(|e| !media::is_junk(&e.path) && e.path.to_lowercase().ends_with(".txt"))
+        .map(|e| e.path.clone())
+        .collect();
+    for path in txts {
+        let mut head = Vec::new();
+        let origin = tree.origin().join(&path);
+        tree.open(&path)?.take(PROBE_BYTES as u64).read_to_end(&mut head)
+            .map_err(|e| ImportError::Io { path: origin, source: e })?;
+        let text = String::from_utf8_lossy(&head);
+        if sniff_text(text.trim_start_matches('\u{feff}')) {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
 /// What the first pass learns.
 #[derive(Default)]
 struct Scan {
@@ -155,7 +193,7 @@ struct Scan {
     headers: u64,
 }
 
-fn open_lines<'t>(tree: &'t mut dyn SourceTree, chat: &str) -> Result<Lines<BufReader<Box<dyn std::io::Read + 't>>>, ImportError> {
+fn open_lines<'t>(tree: &'t mut dyn SourceTree, chat: &str) -> Result<Lines<BufReader<Box<dyn Read + 't>>>, ImportError> {
     let origin = tree.origin().join(chat);
     Ok(Lines::new(BufReader::with_capacity(1 << 16, tree.open(chat)?), origin))
 }
@@ -213,8 +251,8 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
         (chat, title)
     } else {
         let candidates = chat_candidates(tree.entries());
-        let chosen = candidates.iter().find(|e| e.file_name() == "_chat.txt").or(candidates.first());
-        let Some(chat) = chosen.map(|e| e.path.clone()) else {
+        let chosen = candidates.iter().find(|e| e.file_name() == "_chat.txt").or(candidates.first()).map(|e| e.path.clone());
+        let Some(chat) = chosen.map(Ok).or_else(|| renamed_chat(tree).transpose()).transpose()? else {
             return Err(ImportError::malformed(origin.display().to_string(), "entries", "no WhatsApp chat text (_chat.txt or WhatsApp….txt) in it"));
         };
         let file = chat.rsplit('/').next().unwrap_or(&chat);
@@ -224,8 +262,9 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
 
     let scan = scan(tree, &chat, &title)?;
     if scan.headers == 0 {
+        let path = if tree.is_single_file() { origin.display().to_string() } else { format!("{}!{chat}", origin.display()) };
         return Err(ImportError::malformed(
-            format!("{}!{chat}", origin.display()),
+            path,
             "line 1",
             "no WhatsApp message line (`date, time - name: text` or `[date, time] name: text`) found",
         ));
