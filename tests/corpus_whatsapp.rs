@@ -1,4 +1,4 @@
-//! Every WhatsApp (and the one Signal) file of the shared corpus, with the
+//! Every WhatsApp file of the shared corpus, with the
 //! message, skip and attachment counts counted by hand from the files:
 //! one message per stamped line whose date exists, continuation lines
 //! folded into the message above.
@@ -14,7 +14,6 @@ use util::Workspace;
 
 /// (path under the corpus, format, messages, skipped, attachments, conversation kind)
 const FILES: &[(&str, &str, u64, u64, u64, &str)] = &[
-    ("other/signal/chat-miner-test_export.txt", "signal", 2, 0, 0, "direct"),
     ("whatsapp/chat-analytics/1A_3M.txt", "whatsapp", 3, 0, 0, "direct"),
     ("whatsapp/chat-analytics/4A_11M.txt", "whatsapp", 14, 0, 0, "group"),
     ("whatsapp/chat-miner/test_bracket_mmddyy_24hrs.txt", "whatsapp", 9, 0, 0, "group"),
@@ -179,8 +178,4 @@ fn corpus_files_import_with_hand_counted_messages() {
     let group = "whatsapp/whats_json/WhatsApp_Chat_with_Group_Chat_XXX_Android.txt";
     assert_eq!(c.msgs(group)[0].conversation_title.as_deref(), Some("Group Chat XXX Android"));
     assert_eq!(c.msgs(group).iter().filter(|m| m.kind == "system").count(), 16);
-
-    let signal = "other/signal/chat-miner-test_export.txt";
-    assert_eq!((c.at(signal, 2).sender.as_deref(), c.at(signal, 2).text.as_str()), (Some("John Doe"), "Hello\nJane!"));
-    assert_eq!(c.at(signal, 1).timestamp.as_deref(), Some("2019-12-24T12:23:00Z"));
 }

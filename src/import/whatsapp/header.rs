@@ -226,7 +226,7 @@ fn time(c: &mut Cursor) -> Option<Time> {
             _ => *c = save,
         }
     }
-    (hour <= 23 && minute <= 59 && second.is_none_or(|s| s <= 59)).then_some(Time { hour, minute, second })
+    (hour <= 23 && minute <= 59 && second.map_or(true, |s| s <= 59)).then_some(Time { hour, minute, second })
 }
 
 /// Meridiems written before the time (`下午2:56`).

@@ -43,7 +43,7 @@ impl MediaIndex {
             let (size, sha256) = tree.hash(&e.path)?;
             let file = MediaFile { path: e.path.clone(), size, sha256 };
             let name = e.file_name().to_string();
-            let replace = by_name.get(&name).is_none_or(|old| parent(&old.path) != chat_dir && parent(&e.path) == chat_dir);
+            let replace = by_name.get(&name).map_or(true, |old| parent(&old.path) != chat_dir && parent(&e.path) == chat_dir);
             if replace {
                 by_name.insert(name, file.clone());
             }
