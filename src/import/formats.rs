@@ -6,7 +6,7 @@
 //! priority order: more specific formats first, the generic ones last.
 
 use super::tree::{Entry, SourceTree};
-use super::{discord, email, generic, messenger, rsmf, slack, telegram, wechat, ImportCtx, ImportError};
+use super::{discord, email, generic, messenger, rsmf, signal, slack, telegram, wechat, whatsapp, ImportCtx, ImportError};
 
 /// How much of a single file the sniffers see.
 pub const PROBE_BYTES: usize = 64 * 1024;
@@ -159,6 +159,20 @@ pub static FORMATS: &[Format] = &[
         summary: "WeChat, PyWxDump-style CSV (WeClone): id,MsgSvrID,type_name,is_sender,talker,room_name,msg,…",
         sniff: wechat::pywxdump_csv::sniff,
         import: wechat::pywxdump_csv::import,
+    },
+    Format {
+        id: "signal",
+        platform: "signal",
+        summary: "Signal chat text: [yyyy-mm-dd, HH:MM] Name: text (signal-export style)",
+        sniff: signal::sniff,
+        import: signal::import,
+    },
+    Format {
+        id: "whatsapp",
+        platform: "whatsapp",
+        summary: "WhatsApp \"Export chat\": .txt (Android or iOS, any locale) or the .zip / folder with _chat.txt and media",
+        sniff: whatsapp::sniff,
+        import: whatsapp::import,
     },
     Format {
         id: "jsonl",

@@ -24,11 +24,14 @@ pub mod json_stream;
 pub mod messenger;
 pub mod money;
 pub mod rsmf;
+pub mod signal;
 pub mod slack;
 pub mod telegram;
+pub mod textlines;
 pub mod time;
 pub mod tree;
 pub mod wechat;
+pub mod whatsapp;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
