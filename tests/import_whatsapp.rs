@@ -295,7 +295,7 @@ fn text_that_is_not_whatsapp_is_malformed_when_forced() {
     let mut ws = Workspace::new();
     let path = ws.dir.path().join("notes.txt");
     std::fs::write(&path, "meeting notes\nnothing here looks like a chat\n").unwrap();
-    let opts = ImportOptions { format: Some("whatsapp".into()), tz: Some("UTC".into()) };
+    let opts = ImportOptions { format: Some("whatsapp".into()), tz: Some("UTC".into()), ..Default::default() };
     let results = import_path(&mut ws.store, &path, &opts);
     match &results[0].result {
         Err(ImportError::Malformed { path, message, .. }) => {

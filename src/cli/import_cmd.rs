@@ -29,7 +29,7 @@ pub struct ImportArgs {
 
 pub fn run(db: &Path, actor: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut store = super::open(db)?;
-    let opts = ImportOptions { format: args.format.clone(), tz: args.tz.clone(), actor: Some(actor.to_string()) };
+    let opts = ImportOptions { format: args.format.clone(), tz: args.tz.clone(), actor: Some(actor.to_string()), ..Default::default() };
     let mut bar = progress::ImportBar::new();
     let results = import::import_paths(&mut store, &args.paths, &opts, &mut bar);
     let mut failed = 0;
