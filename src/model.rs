@@ -254,7 +254,7 @@ impl MessageRecord {
 
 /// A record the importer could not read. It is stored with the source and
 /// reported; evidence is never dropped silently.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Skip {
     pub locator: String,
     pub reason: String,

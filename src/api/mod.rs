@@ -11,6 +11,7 @@
 //! with its audit entries.
 
 mod types;
+pub mod workspace_ops;
 
 use std::path::PathBuf;
 
@@ -18,6 +19,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use types::ts_declarations;
+pub use workspace_ops::{Progress, ProgressEvent};
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use workspace_ops::{FormatInfo, ImportResultItem, PackView, ParticipantPage, ScanOutcome, TryMatch};
 
 use crate::audit::{self, AuditEntry, VerifyReport};
 use crate::review::annotations::{self, Annotation, AnnotationVersion};
@@ -78,6 +86,17 @@ pub enum Request {
     AuditLog { case_id: Option<i64>, limit: Option<usize> },
     AuditVerify,
     Stats,
+    /// Import files or folders (paths on this machine). Reports progress.
+    Import { paths: Vec<String>, format: Option<String>, tz: Option<String> },
+    /// Scan with the workspace's packs (and extra pack paths), then group into cases. Reports progress.
+    Scan { rules: Vec<String> },
+    /// Stop a running import, scan or export.
+    Cancel { task_id: String },
+    ListPacks,
+    TryRules { text: String, kind: Option<String>, amount: Option<f64> },
+    ListParticipants { query: Option<String>, offset: Option<i64>, limit: Option<i64> },
+    ParticipantMessages { participant_id: i64, offset: Option<i64>, limit: Option<i64> },
+    Formats,
 }
 
 /// Everything the case view needs in one answer.
@@ -146,6 +165,13 @@ pub enum Response {
     Audit(Vec<AuditEntry>),
     AuditVerify(VerifyReport),
     Stats(Stats),
+    ImportResults(Vec<ImportResultItem>),
+    ScanSummary(ScanOutcome),
+    Packs(Vec<PackView>),
+    RuleMatches(Vec<TryMatch>),
+    Participants(ParticipantPage),
+    Messages(Vec<MessageItem>),
+    Formats(Vec<FormatInfo>),
 }
 
 /// An error fit for a reviewer, with a stable code:
@@ -198,9 +224,77 @@ fn write<T>(store: &mut Store, f: impl FnOnce(&rusqlite::Connection) -> Result<T
     Ok(out)
 }
 
+/// Running long tasks, by id, with their cancel flags. One process serves
+/// one reviewer's tools, so a process-wide table is the simplest honest home.
+static TASKS: Mutex<Option<HashMap<String, Arc<AtomicBool>>>> = Mutex::new(None);
+
+fn register(task_id: &str) -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    if let Ok(mut t) = TASKS.lock() {
+        t.get_or_insert_with(HashMap::new).insert(task_id.to_string(), Arc::clone(&flag));
+    }
+    flag
+}
+
+fn unregister(task_id: &str) {
+    if let Ok(mut t) = TASKS.lock() {
+        if let Some(m) = t.as_mut() {
+            m.remove(task_id);
+        }
+    }
+}
+
+fn cancel(task_id: &str) -> Result<(), ApiError> {
+    let flag = TASKS.lock().ok().and_then(|t| t.as_ref().and_then(|m| m.get(task_id).cloned()));
+    match flag {
+        Some(f) => {
+            f.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        None => Err(ApiError { code: "not_found".into(), message: format!("no running task {task_id}") }),
+    }
+}
+
 /// Handle one request as the reviewer with login `actor`.
 pub fn handle(store: &mut Store, actor: &str, req: Request) -> Result<Response, ApiError> {
+    handle_with_progress(store, actor, req, &mut |_| {})
+}
+
+/// [`handle`], reporting the progress of long tasks (import, scan) to `emit`.
+pub fn handle_with_progress(store: &mut Store, actor: &str, req: Request, emit: &mut dyn FnMut(ProgressEvent)) -> Result<Response, ApiError> {
     let me = reviewer(store, actor)?;
+    match req {
+        Request::Import { paths, format, tz } => {
+            let task_id = new_task_id("import");
+            let cancel = register(&task_id);
+            let mut p = Progress { task_id: task_id.clone(), emit, cancel };
+            let r = workspace_ops::import(store, &me.login, &paths, format, tz, Some(&mut p));
+            unregister(&task_id);
+            return r.map(Response::ImportResults);
+        }
+        Request::Scan { rules } => {
+            let task_id = new_task_id("scan");
+            let cancel = register(&task_id);
+            let mut p = Progress { task_id: task_id.clone(), emit, cancel };
+            let r = workspace_ops::scan(store, &me.login, &rules, Some(&mut p));
+            unregister(&task_id);
+            return r.map(Response::ScanSummary);
+        }
+        Request::Cancel { task_id } => {
+            cancel(&task_id)?;
+            return Ok(Response::Ok);
+        }
+        req => handle_as(store, me, req),
+    }
+}
+
+fn new_task_id(kind: &str) -> String {
+    use std::sync::atomic::AtomicU64;
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("{kind}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+fn handle_as(store: &mut Store, me: Reviewer, req: Request) -> Result<Response, ApiError> {
     let names = NameView::for_viewer(store.conn(), &me)?;
     Ok(match req {
         Request::WorkspaceInfo => Response::WorkspaceInfo(workspace_info(store)?),
@@ -316,6 +410,22 @@ pub fn handle(store: &mut Store, actor: &str, req: Request) -> Result<Response, 
         }
         Request::AuditVerify => Response::AuditVerify(audit::verify(store)?),
         Request::Stats => Response::Stats(stats::compute(store.conn())?),
+        Request::ListPacks => Response::Packs(workspace_ops::packs(store)?),
+        Request::TryRules { text, kind, amount } => Response::RuleMatches(workspace_ops::try_rules(store, &text, kind, amount)?),
+        Request::ListParticipants { query, offset, limit } => {
+            Response::Participants(workspace_ops::participants(store, &names, query.as_deref(), offset.unwrap_or(0), limit.unwrap_or(100))?)
+        }
+        Request::ParticipantMessages { participant_id, offset, limit } => Response::Messages(workspace_ops::participant_messages(
+            store,
+            &names,
+            participant_id,
+            offset.unwrap_or(0),
+            limit.unwrap_or(50),
+        )?),
+        Request::Formats => Response::Formats(workspace_ops::formats()),
+        Request::Import { .. } | Request::Scan { .. } | Request::Cancel { .. } => {
+            return handle_with_progress(store, &me.login, req, &mut |_| {})
+        }
     })
 }
 

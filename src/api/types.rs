@@ -10,7 +10,11 @@ use super::*;
 use crate::review::cases::PendingApproval;
 use crate::review::context::{AttachmentInfo, HitMark};
 use crate::review::stats::{Dispositions, RedLineStats, ReviewerStats, RuleStats, TermStats};
+use crate::model::Skip;
+use crate::scan::{PackScanInfo, ScanSummary};
+use crate::store::SourceSummary;
 use crate::text::utf16::Utf16Span;
+use workspace_ops::{ImportResultItem, ParticipantRow, RedLineView, RuleView};
 
 macro_rules! declarations {
     ($cfg:expr; $($t:ty),* $(,)?) => {{
@@ -28,7 +32,8 @@ pub fn ts_declarations() -> String {
         CaseFilter, CaseSort, CasePage, CaseSummary, PendingApproval, Status, Disposition, CloseOutcome, Note,
         Annotation, AnnotationVersion, ConversationWindow, MessageItem, HitMark, AttachmentInfo, SenderHistory,
         QaItem, AuditEntry, VerifyReport, Stats, RedLineStats, RuleStats, TermStats, ReviewerStats, Dispositions,
-        Utf16Span,
+        Utf16Span, ProgressEvent, ImportResultItem, SourceSummary, Skip, ScanOutcome, ScanSummary, PackScanInfo,
+        PackView, RedLineView, RuleView, TryMatch, ParticipantPage, ParticipantRow, FormatInfo,
     );
     let mut s = String::from(
         "// Generated from the Rust API types (src/api). Do not edit: run\n// `UPDATE_TS=1 cargo test --test api_types` after changing them.\n\n",

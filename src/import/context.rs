@@ -12,11 +12,17 @@ pub struct ImportCtx<'w, 'c> {
     writer: &'w mut SourceWriter<'c>,
     tz: Tz,
     source_name: String,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl<'w, 'c> ImportCtx<'w, 'c> {
     pub fn new(writer: &'w mut SourceWriter<'c>, tz: Tz, source_name: String) -> Self {
-        Self { writer, tz, source_name }
+        Self { writer, tz, source_name, cancel: None }
+    }
+
+    /// A flag that stops the import at the next message (the source is rolled back).
+    pub fn set_cancel(&mut self, cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+        self.cancel = cancel;
     }
 
     /// The time zone assumed for times without an offset.
@@ -40,6 +46,9 @@ impl<'w, 'c> ImportCtx<'w, 'c> {
     }
 
     pub fn message(&mut self, m: &MessageRecord) -> Result<i64, ImportError> {
+        if self.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err(ImportError::Cancelled);
+        }
         Ok(self.writer.message(m)?)
     }
 

@@ -27,6 +27,9 @@ pub enum ImportError {
     #[error("{path}: refused archive entry {entry:?}: {reason}")]
     Hostile { path: PathBuf, entry: String, reason: String },
 
+    #[error("import cancelled; nothing of this source was written")]
+    Cancelled,
+
     #[error(transparent)]
     Store(#[from] StoreError),
 }

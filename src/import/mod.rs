@@ -57,6 +57,8 @@ pub struct ImportOptions {
     pub tz: Option<String>,
     /// Who imports, for the audit trail (default: the OS user / REDLINE_REVIEWER).
     pub actor: Option<String>,
+    /// Set to stop the import; the source being written is rolled back.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What happened to one source.
@@ -304,6 +306,7 @@ fn import_tree(
     writer.on_progress(|n| progress.messages(n));
     {
         let mut ctx = ImportCtx::new(&mut writer, tz, origin.display().to_string());
+        ctx.set_cancel(opts.cancel.clone());
         for (p, s, h) in &files {
             ctx.source_file(p, *s, h)?;
         }

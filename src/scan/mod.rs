@@ -27,7 +27,7 @@ use crate::text::utf16;
 const BATCH: usize = 5_000;
 
 /// What a scan did.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Default, ts_rs::TS)]
 pub struct ScanSummary {
     pub scan_id: i64,
     pub messages_scanned: u64,
@@ -40,7 +40,7 @@ pub struct ScanSummary {
     pub packs: Vec<PackScanInfo>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, ts_rs::TS)]
 pub struct PackScanInfo {
     pub pack_id: String,
     pub version: String,
@@ -83,6 +83,21 @@ pub fn scan_as(
     set: &RuleSet,
     sources: &[PackSource],
     actor: &str,
+    progress: impl FnMut(u64, u64),
+) -> Result<ScanSummary, StoreError> {
+    scan_with_cancel(store, set, sources, actor, None, progress)
+}
+
+/// [`scan_as`], stopping between batches when `cancel` is set. Batches
+/// already committed stay (a later scan goes on from there: a pack's
+/// progress is only advanced when the scan completes, so an interrupted
+/// scan is redone, and hits it wrote keep their identity).
+pub fn scan_with_cancel(
+    store: &mut Store,
+    set: &RuleSet,
+    sources: &[PackSource],
+    actor: &str,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ScanSummary, StoreError> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -146,6 +161,9 @@ pub fn scan_as(
     let mut summary = ScanSummary { scan_id, packs: infos.clone(), ..Default::default() };
     let mut cursor = start_from;
     loop {
+        if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err(StoreError::Cancelled);
+        }
         let rows = read_batch(store, cursor)?;
         if rows.is_empty() {
             break;

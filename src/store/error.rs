@@ -12,6 +12,9 @@ pub enum StoreError {
     #[error("schema migration {version} failed: {source}")]
     Migration { version: i64, source: rusqlite::Error },
 
+    #[error("cancelled")]
+    Cancelled,
+
     #[error("invalid search query: {0}")]
     Query(String),
 

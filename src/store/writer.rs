@@ -35,7 +35,7 @@ pub struct SourceMeta {
 }
 
 /// What one import wrote.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, ts_rs::TS)]
 pub struct SourceSummary {
     pub source_id: i64,
     pub path: String,

@@ -1,9 +1,9 @@
 // Generated from the Rust API types (src/api). Do not edit: run
 // `UPDATE_TS=1 cargo test --test api_types` after changing them.
 
-export type Request = { "type": "workspace_info" } | { "type": "me" } | { "type": "list_reviewers" } | { "type": "update_profile", login: string | null, name: string | null, initials: string | null, role: string | null, } | { "type": "get_settings" } | { "type": "set_settings", settings: Settings, } | { "type": "regroup" } | { "type": "search", query: string, limit: number | null, } | { "type": "list_cases", filter: CaseFilter, sort: CaseSort | null, offset: number | null, limit: number | null, } | { "type": "get_case", id: number, } | { "type": "set_status", id: number, status: Status, reason: string | null, } | { "type": "close", id: number, disposition: Disposition, reason: string | null, misfired_rule: string | null, } | { "type": "approve", id: number, } | { "type": "reject_approval", id: number, reason: string, } | { "type": "assign", id: number, login: string | null, } | { "type": "tag", id: number, tag: string, add: boolean, } | { "type": "set_due", id: number, due: string | null, } | { "type": "set_priority", id: number, severity: string | null, priority: number | null, } | { "type": "add_note", id: number, text: string, } | { "type": "merge", ids: Array<number>, } | { "type": "split", id: number, message_ids: Array<number>, reason: string, } | { "type": "add_message", id: number, message_id: number, reason: string, } | { "type": "remove_message", id: number, message_id: number, reason: string, } | { "type": "annotate", message_id: number, case_id: number | null, span: [number, number] | null, label: string, text: string, } | { "type": "edit_annotation", id: number, label: string | null, text: string | null, } | { "type": "delete_annotation", id: number, } | { "type": "annotation_history", id: number, } | { "type": "window", message_id: number, before: number | null, after: number | null, } | { "type": "page", message_id: number, before: boolean, count: number | null, } | { "type": "sender_history", participant_id: number, } | { "type": "reveal", participant_id: number, } | { "type": "qa_sample", share: number | null, } | { "type": "qa_list", all: boolean, } | { "type": "qa_decide", id: number, agree: boolean, reason: string, } | { "type": "audit_log", case_id: number | null, limit: number | null, } | { "type": "audit_verify" } | { "type": "stats" };
+export type Request = { "type": "workspace_info" } | { "type": "me" } | { "type": "list_reviewers" } | { "type": "update_profile", login: string | null, name: string | null, initials: string | null, role: string | null, } | { "type": "get_settings" } | { "type": "set_settings", settings: Settings, } | { "type": "regroup" } | { "type": "search", query: string, limit: number | null, } | { "type": "list_cases", filter: CaseFilter, sort: CaseSort | null, offset: number | null, limit: number | null, } | { "type": "get_case", id: number, } | { "type": "set_status", id: number, status: Status, reason: string | null, } | { "type": "close", id: number, disposition: Disposition, reason: string | null, misfired_rule: string | null, } | { "type": "approve", id: number, } | { "type": "reject_approval", id: number, reason: string, } | { "type": "assign", id: number, login: string | null, } | { "type": "tag", id: number, tag: string, add: boolean, } | { "type": "set_due", id: number, due: string | null, } | { "type": "set_priority", id: number, severity: string | null, priority: number | null, } | { "type": "add_note", id: number, text: string, } | { "type": "merge", ids: Array<number>, } | { "type": "split", id: number, message_ids: Array<number>, reason: string, } | { "type": "add_message", id: number, message_id: number, reason: string, } | { "type": "remove_message", id: number, message_id: number, reason: string, } | { "type": "annotate", message_id: number, case_id: number | null, span: [number, number] | null, label: string, text: string, } | { "type": "edit_annotation", id: number, label: string | null, text: string | null, } | { "type": "delete_annotation", id: number, } | { "type": "annotation_history", id: number, } | { "type": "window", message_id: number, before: number | null, after: number | null, } | { "type": "page", message_id: number, before: boolean, count: number | null, } | { "type": "sender_history", participant_id: number, } | { "type": "reveal", participant_id: number, } | { "type": "qa_sample", share: number | null, } | { "type": "qa_list", all: boolean, } | { "type": "qa_decide", id: number, agree: boolean, reason: string, } | { "type": "audit_log", case_id: number | null, limit: number | null, } | { "type": "audit_verify" } | { "type": "stats" } | { "type": "import", paths: Array<string>, format: string | null, tz: string | null, } | { "type": "scan", rules: Array<string>, } | { "type": "cancel", task_id: string, } | { "type": "list_packs" } | { "type": "try_rules", text: string, kind: string | null, amount: number | null, } | { "type": "list_participants", query: string | null, offset: number | null, limit: number | null, } | { "type": "participant_messages", participant_id: number, offset: number | null, limit: number | null, } | { "type": "formats" };
 
-export type Response = { "type": "ok" } | { "type": "workspace_info", "data": WorkspaceInfo } | { "type": "reviewer", "data": Reviewer } | { "type": "reviewers", "data": Array<Reviewer> } | { "type": "settings", "data": Settings } | { "type": "grouping", "data": GroupingSummary } | { "type": "search_results", "data": Array<SearchResult> } | { "type": "cases", "data": CasePage } | { "type": "case", "data": CaseDetail } | { "type": "closed", "data": CloseOutcome } | { "type": "case_id", "data": number } | { "type": "note_id", "data": number } | { "type": "annotation", "data": Annotation } | { "type": "annotation_history", "data": Array<AnnotationVersion> } | { "type": "window", "data": ConversationWindow } | { "type": "sender_history", "data": SenderHistory } | { "type": "qa", "data": Array<QaItem> } | { "type": "qa_item", "data": QaItem } | { "type": "audit", "data": Array<AuditEntry> } | { "type": "audit_verify", "data": VerifyReport } | { "type": "stats", "data": Stats };
+export type Response = { "type": "ok" } | { "type": "workspace_info", "data": WorkspaceInfo } | { "type": "reviewer", "data": Reviewer } | { "type": "reviewers", "data": Array<Reviewer> } | { "type": "settings", "data": Settings } | { "type": "grouping", "data": GroupingSummary } | { "type": "search_results", "data": Array<SearchResult> } | { "type": "cases", "data": CasePage } | { "type": "case", "data": CaseDetail } | { "type": "closed", "data": CloseOutcome } | { "type": "case_id", "data": number } | { "type": "note_id", "data": number } | { "type": "annotation", "data": Annotation } | { "type": "annotation_history", "data": Array<AnnotationVersion> } | { "type": "window", "data": ConversationWindow } | { "type": "sender_history", "data": SenderHistory } | { "type": "qa", "data": Array<QaItem> } | { "type": "qa_item", "data": QaItem } | { "type": "audit", "data": Array<AuditEntry> } | { "type": "audit_verify", "data": VerifyReport } | { "type": "stats", "data": Stats } | { "type": "import_results", "data": Array<ImportResultItem> } | { "type": "scan_summary", "data": ScanOutcome } | { "type": "packs", "data": Array<PackView> } | { "type": "rule_matches", "data": Array<TryMatch> } | { "type": "participants", "data": ParticipantPage } | { "type": "messages", "data": Array<MessageItem> } | { "type": "formats", "data": Array<FormatInfo> };
 
 export type ApiError = { code: string, message: string, };
 
@@ -175,3 +175,71 @@ export type ReviewerStats = { reviewer: string, cases_closed: number, qa_agreed:
 export type Dispositions = { violation: number, no_violation: number, false_positive: number, insufficient_evidence: number, };
 
 export type Utf16Span = { start: number, end: number, };
+
+export type ProgressEvent = { 
+/**
+ * `import`, `scan` or `export`.
+ */
+task: string, 
+/**
+ * Id to cancel the task with.
+ */
+id: string, done: number, total: number | null, message: string, };
+
+export type ImportResultItem = { path: string, 
+/**
+ * `imported`, `already_imported`, `not_recognized` or `failed`.
+ */
+status: string, summary: SourceSummary | null, message: string | null, };
+
+export type SourceSummary = { source_id: number, path: string, format: string, sha256: string, size_bytes: number, time_zone: string, conversations: number, participants: number, messages: number, attachments: number, skipped: number, 
+/**
+ * Messages per kind.
+ */
+kinds: { [key in string]: number }, 
+/**
+ * The first skipped records with their reasons (all are in `skipped_records`).
+ */
+skips: Array<Skip>, };
+
+export type Skip = { locator: string, reason: string, };
+
+export type ScanOutcome = { scan: ScanSummary, grouping: GroupingSummary, };
+
+export type ScanSummary = { scan_id: number, messages_scanned: number, hits_new: number, hits_kept: number, hits_retracted: number, 
+/**
+ * Live hits per red line after the scan.
+ */
+by_red_line: { [key in string]: number }, 
+/**
+ * Per pack: `incremental` or `full` (its content changed or is new).
+ */
+packs: Array<PackScanInfo>, };
+
+export type PackScanInfo = { pack_id: string, version: string, sha256: string, mode: string, from_message: number, 
+/**
+ * Content hash this pack had at the previous scan, if it was used before.
+ */
+previous_sha256: string | null, };
+
+export type PackView = { id: string, name: string, version: string, path: string, red_lines: Array<RedLineView>, };
+
+export type RedLineView = { id: string, title_en: string, title_zh: string, severity: string, rules: Array<RuleView>, };
+
+export type RuleView = { id: string, hits: number, cases: number, false_positives: number, false_positive_rate: number | null, };
+
+export type TryMatch = { pack: string, red_line: string, rule: string, severity: string, 
+/**
+ * UTF-16 spans in the text tried.
+ */
+spans: Array<Utf16Span>, terms: Array<string>, 
+/**
+ * Normalisations each span needed (codes such as `separators`).
+ */
+steps: Array<Array<string>>, conditions: Array<string>, };
+
+export type ParticipantPage = { total: number, participants: Array<ParticipantRow>, };
+
+export type ParticipantRow = { id: number, platform: string, name: string | null, handle: string | null, phone: string | null, email: string | null, messages: number, hits: number, cases: number, pseudonymised: boolean, };
+
+export type FormatInfo = { id: string, platform: string, summary: string, };
