@@ -110,3 +110,27 @@ fn errors_name_file_line_and_column() {
     let e = parse_pack(Path::new("bad.toml"), "[pack]\nid = 3\n").err().unwrap().to_string();
     assert!(e.starts_with("bad.toml:2:"), "{e}");
 }
+
+/// Regression: attachment globs were matched against the raw file name, so
+/// 機密.pdf (traditional) or 内 部.docx (spaced) slipped past `*机密*` / `*内部*`.
+#[test]
+fn attachment_names_are_normalised_like_text() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"file\"\nattachment_names = [\"*机密*\", \"*内部*\", \"*CONFIDENTIAL*\"]\n"));
+    for name in ["人事方案（機密）.pdf", "内 部 通报.docx", "内\u{200B}部.xlsx", "ｃｏｎｆｉｄｅｎｔｉａｌ.txt", "c0nfidential memo.pdf"] {
+        let m = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec![name], ..Default::default() };
+        assert_eq!(fire(&s, &m).len(), 1, "{name}");
+    }
+    let m = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec!["年度总结.pdf"], ..Default::default() };
+    assert!(fire(&s, &m).is_empty());
+}
+
+/// Regression: leetspeak read `1` only as `i`, so `hust1e` (1 for l) and
+/// `lnternal` (l for a capital I) were missed.
+#[test]
+fn one_and_l_stand_for_each_other() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"side hustle\", \"internal only\"]\n"));
+    assert_eq!(fire(&s, &text("need a side hust1e?")), [("a".to_string(), vec!["side hust1e".to_string()])]);
+    assert_eq!(fire(&s, &text("lnternal only, do not forward")), [("a".to_string(), vec!["lnternal only".to_string()])]);
+    assert_eq!(fire(&s, &text("side hustle")).len(), 1);
+    assert!(fire(&s, &text("a side hostel")).is_empty());
+}

@@ -118,7 +118,8 @@ struct MetaCond {
     kinds: Option<Vec<MessageKind>>,
     amount_min: Option<f64>,
     amount_max: Option<f64>,
-    attachment_globs: Option<Vec<Regex>>,
+    /// Each glob as written and as normalised (see `glob_to_regex`).
+    attachment_globs: Option<Vec<(Regex, Regex)>>,
     senders: Option<Vec<String>>,
     conversations: Option<Vec<String>>,
     after: Option<i64>,
@@ -316,7 +317,7 @@ impl RuleSet {
         occ: &Occurrences,
         units: &mut Option<Vec<(usize, u32)>>,
     ) -> Option<RuleMatch> {
-        let conditions = meta_holds(&rule.meta, m)?;
+        let conditions = meta_holds(&rule.meta, m, &g.opts)?;
         let mut spans: Vec<(usize, usize, TermId)> = Vec::new();
         if let Some(q) = &rule.query {
             spans = eval(q, occ, norm, units)?;
@@ -531,7 +532,7 @@ fn eval(e: &CExpr, occ: &Occurrences, norm: &Normalized, units: &mut Option<Vec<
 }
 
 /// Metadata conditions; `None` if one fails, else the list of those that held.
-fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
+fn meta_holds(c: &MetaCond, m: &MessageView, opts: &NormalizeOptions) -> Option<Vec<String>> {
     let mut held = Vec::new();
     if let Some(kinds) = &c.kinds {
         let k = m.kind?;
@@ -548,7 +549,14 @@ fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
         held.push(format!("amount={a}"));
     }
     if let Some(globs) = &c.attachment_globs {
-        let name = m.attachments.iter().find(|n| globs.iter().any(|g| g.is_match(n)))?;
+        // File names are evidence the sender chose too: 機密.pdf and 内 部.docx
+        // dodge `*机密*` / `*内部*` unless the name is normalised like the text.
+        let name = m.attachments.iter().find(|n| {
+            globs.iter().any(|(raw, _)| raw.is_match(n)) || {
+                let folded = normalize_str(n, opts);
+                globs.iter().any(|(_, norm)| norm.is_match(&folded))
+            }
+        })?;
         held.push(format!("attachment={name}"));
     }
     if let Some(senders) = &c.senders {
@@ -577,15 +585,29 @@ fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
     Some(held)
 }
 
-fn glob_to_regex(glob: &str) -> Result<Regex, regex::Error> {
+/// A file-name glob as a regex; with `opts`, its literal pieces are
+/// normalised first (to match normalised names).
+fn glob_to_regex(glob: &str, opts: Option<&NormalizeOptions>) -> Result<Regex, regex::Error> {
     let mut re = String::from("(?i)^");
+    let mut piece = String::new();
+    let flush = |piece: &mut String, re: &mut String| {
+        let lit = match opts {
+            Some(o) => normalize_str(piece, o),
+            None => piece.clone(),
+        };
+        re.push_str(&regex::escape(&lit));
+        piece.clear();
+    };
     for c in glob.chars() {
         match c {
-            '*' => re.push_str(".*"),
-            '?' => re.push('.'),
-            c => re.push_str(&regex::escape(&c.to_string())),
+            '*' | '?' => {
+                flush(&mut piece, &mut re);
+                re.push_str(if c == '*' { ".*" } else { "." });
+            }
+            c => piece.push(c),
         }
     }
+    flush(&mut piece, &mut re);
     re.push('$');
     Regex::new(&re)
 }
@@ -676,7 +698,8 @@ fn compile_rule(
     if let Some(globs) = &rule.attachment_names {
         let mut v = Vec::new();
         for gl in globs {
-            v.push(glob_to_regex(gl).map_err(|e| src.error_at(rule.id.span().start, format!("rule {rid:?}: bad glob {gl:?}: {e}"), "globs use * and ?"))?);
+            let bad = |e: regex::Error| src.error_at(rule.id.span().start, format!("rule {rid:?}: bad glob {gl:?}: {e}"), "globs use * and ?");
+            v.push((glob_to_regex(gl, None).map_err(bad)?, glob_to_regex(gl, Some(&g.opts)).map_err(bad)?));
         }
         attachment_globs = Some(v);
     }
@@ -765,7 +788,10 @@ fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOp
     let id = g.terms.len();
     g.terms.push(info);
     g.term_rules.push(Vec::new());
-    let mut literals = vec![literal];
+    let mut literals = vec![literal.clone()];
+    if opts.leetspeak {
+        literals.extend(one_and_l_forms(&literal));
+    }
     if opts.pinyin {
         literals.extend(pinyin_forms(text));
     }
@@ -782,6 +808,28 @@ fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOp
         }
     }
     id
+}
+
+/// The l/1/I confusion, on the term side. Leetspeak reads a `1` inside a
+/// word as `i`, but senders write `1` for `l` just as often (hust1e, se1f);
+/// and a lower-case `l` passes for a capital `I` at the start of a word
+/// (lnternal). Folding every `l` to `i` in all text would merge real words
+/// (fall/fail), so instead a Latin term of four or more letters gets the
+/// alternative literals a sender's spelling folds to: every `l` read as `i`,
+/// and a leading `i` written as `l`.
+fn one_and_l_forms(literal: &str) -> Vec<String> {
+    let letters = literal.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if letters < 4 || literal.chars().any(is_cjk) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if literal.contains('l') {
+        out.push(literal.replace('l', "i"));
+    }
+    if let Some(rest) = literal.strip_prefix('i') {
+        out.push(format!("l{rest}"));
+    }
+    out
 }
 
 /// Pinyin spellings of a Chinese term: full (hongbao) and initials (hb).
