@@ -134,3 +134,32 @@ fn one_and_l_stand_for_each_other() {
     assert_eq!(fire(&s, &text("side hustle")).len(), 1);
     assert!(fire(&s, &text("a side hostel")).is_empty());
 }
+
+/// Regression: repeat-collapsing turned the glob `*xxx*` into `*x*`, which
+/// matched every `.docx` and `.xlsx`.
+#[test]
+fn attachment_globs_keep_repeated_letters() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"file\"\nattachment_names = [\"*xxx*\"]\n"));
+    let doc = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec!["总结.docx"], ..Default::default() };
+    assert!(fire(&s, &doc).is_empty());
+    let vid = MessageView { text: "", kind: Some(MessageKind::Video), attachments: vec!["XXX clip.mp4"], ..Default::default() };
+    assert_eq!(fire(&s, &vid).len(), 1);
+}
+
+/// Regression: a term that normalisation reduces to (almost) nothing was
+/// accepted and then matched everywhere (`"f***"` is the wildcard `f*`).
+#[test]
+fn terms_that_match_everything_are_rejected() {
+    for (rule, why) in [
+        ("query = '\"f***\" AND them'", "wildcard on only 1"),
+        ("terms = [\"xxx\"]", "single letter"),
+        ("query = 'ok AND NOT ab*'", "wildcard on only 2"),
+        ("terms = [\"红包\"]\nunless = '\"\u{200B}\"'", "normalises to nothing"),
+    ] {
+        let bad = pack(&format!("[[red_line.rule]]\nid = \"a\"\n{rule}\n"));
+        let src = parse_pack(Path::new("bad.toml"), &bad).unwrap();
+        let e = RuleSet::compile(&[src]).err().expect("must fail").to_string();
+        assert!(e.contains(why) && e.starts_with("bad.toml:1"), "{rule}: {e}");
+    }
+    set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"x\", \"brib*\", \"红*\"]\n"));
+}

@@ -551,9 +551,10 @@ fn meta_holds(c: &MetaCond, m: &MessageView, opts: &NormalizeOptions) -> Option<
     if let Some(globs) = &c.attachment_globs {
         // File names are evidence the sender chose too: 機密.pdf and 内 部.docx
         // dodge `*机密*` / `*内部*` unless the name is normalised like the text.
+        let opts = name_options(opts);
         let name = m.attachments.iter().find(|n| {
             globs.iter().any(|(raw, _)| raw.is_match(n)) || {
-                let folded = normalize_str(n, opts);
+                let folded = normalize_str(n, &opts);
                 globs.iter().any(|(_, norm)| norm.is_match(&folded))
             }
         })?;
@@ -583,6 +584,12 @@ fn meta_holds(c: &MetaCond, m: &MessageView, opts: &NormalizeOptions) -> Option<
         }
     }
     Some(held)
+}
+
+/// File names are normalised like text but keep repeated letters: `*xxx*`
+/// collapsed to `*x*` would match every `.docx`.
+fn name_options(opts: &NormalizeOptions) -> NormalizeOptions {
+    NormalizeOptions { collapse_repeats: false, ..*opts }
 }
 
 /// A file-name glob as a regex; with `opts`, its literal pieces are
@@ -677,12 +684,18 @@ fn compile_rule(
         }
         (None, None) => None,
     };
+    if let (Some(e), Some(span)) = (&query_expr, rule.query.as_ref().map(|q| q.span()).or(rule.terms.as_ref().map(|t| t.span()))) {
+        check_terms(src, rid, e, span.start, &g.opts)?;
+    }
     let unless_expr = match &rule.unless {
         Some(u) => Some(query::parse(u.get_ref()).map_err(|e| {
             src.error_at(query_offset(u.span().start, e.column, u.get_ref()), format!("rule {rid:?} unless: {}", e.message), e.hint)
         })?),
         None => None,
     };
+    if let (Some(e), Some(u)) = (&unless_expr, &rule.unless) {
+        check_terms(src, rid, e, u.span().start, &g.opts)?;
+    }
     let mut regexes = Vec::new();
     if let Some(list) = &rule.regex {
         for r in list.get_ref() {
@@ -699,7 +712,7 @@ fn compile_rule(
         let mut v = Vec::new();
         for gl in globs {
             let bad = |e: regex::Error| src.error_at(rule.id.span().start, format!("rule {rid:?}: bad glob {gl:?}: {e}"), "globs use * and ?");
-            v.push((glob_to_regex(gl, None).map_err(bad)?, glob_to_regex(gl, Some(&g.opts)).map_err(bad)?));
+            v.push((glob_to_regex(gl, None).map_err(bad)?, glob_to_regex(gl, Some(&name_options(&g.opts))).map_err(bad)?));
         }
         attachment_globs = Some(v);
     }
@@ -748,6 +761,33 @@ fn compile_rule(
         Some(q) => q.matches_empty(),
     };
     Ok(CompiledRule { pack, red_line, id: rid.clone(), severity: rule.severity.unwrap_or(red_line_severity), query, regexes, unless, meta, always })
+}
+
+/// Terms that normalisation reduces to (almost) nothing would match
+/// everywhere: `xxx` collapses to `x`, `"f***"` is the wildcard `f*`.
+fn check_terms(src: &PackSource, rid: &str, e: &Expr, at: usize, opts: &NormalizeOptions) -> Result<(), RuleError> {
+    for t in e.terms() {
+        let literal = normalize_str(&t.text, opts).trim().to_string();
+        let n = literal.chars().count();
+        let latin = !literal.chars().any(is_cjk);
+        let problem = if n == 0 {
+            Some("normalises to nothing".to_string())
+        } else if latin && t.wildcard != Wildcard::None && n < 3 {
+            Some(format!("is a wildcard on only {n} letter(s) ({literal:?}), which matches a large share of all words"))
+        } else if latin && n == 1 && t.text.chars().count() > 1 {
+            Some(format!("normalises to the single letter {literal:?}"))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            return Err(src.error_at(
+                at,
+                format!("rule {rid:?}: term {:?} {p}", t.text),
+                "write a longer term; a * at the edge of a term is a wildcard, and repeated letters collapse (xxx → x)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn compile_expr(e: &Expr, g: &mut Group, opts: &NormalizeOptions) -> CExpr {

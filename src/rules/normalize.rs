@@ -543,12 +543,27 @@ fn apply_leet(mut items: Vec<Item>) -> Vec<Item> {
     items
 }
 
-/// A run of the same letter or CJK char counts once (digits are kept: 5000 is not 50).
+/// A run of the same letter or CJK char counts once (digits are kept: 5000
+/// is not 50). A Latin word made of one repeated letter only is kept as it
+/// is: AA (split the bill), XXX, WWW are abbreviations, not stretched words,
+/// and collapsing them to a single letter would match every `a` or `x`.
 fn collapse_repeats(items: Vec<Item>) -> Vec<Item> {
+    let word = |c: char| c.is_alphanumeric() && !is_cjk(c);
+    let n = items.len();
+    let mut keep = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let c = items[i].c;
+        let j = (i..n).find(|&k| items[k].c != c).unwrap_or(n);
+        if j - i >= 2 && word(c) && (i == 0 || !word(items[i - 1].c)) && (j == n || !word(items[j].c)) {
+            keep[i..j].iter_mut().for_each(|k| *k = true);
+        }
+        i = j;
+    }
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
-    for it in items {
+    for (k, it) in items.into_iter().enumerate() {
         if let Some(last) = out.last_mut() {
-            if last.c == it.c && (it.c.is_alphabetic()) {
+            if last.c == it.c && it.c.is_alphabetic() && !keep[k] {
                 last.end = it.end;
                 last.steps |= it.steps | Steps::REPEATS;
                 continue;
@@ -581,6 +596,7 @@ mod tests {
         assert_eq!(norm("br1be"), "bribe");
         assert_eq!(norm("brіbe"), "bribe"); // Cyrillic і
         assert_eq!(norm("briiibe"), "bribe");
+        assert_eq!(norm("哈哈哈"), "哈");
         assert_eq!(norm("➃"), "4");
         assert_eq!(norm("⒋"), "4.");
         assert_eq!(norm("㈤"), "(5)");
@@ -593,6 +609,17 @@ mod tests {
         assert_eq!(norm("I will pay in 2024"), "i wil pay in 2024");
         assert_eq!(norm("see  you   at 5pm"), "se you at 5pm");
         assert_eq!(norm("a b"), "a b");
+    }
+
+    /// Regression: AA, XXX collapsed to one letter and then matched every a / x.
+    #[test]
+    fn words_of_one_repeated_letter_are_kept() {
+        assert_eq!(norm("聚餐AA"), "聚餐aa");
+        assert_eq!(norm("XXX videos"), "xxx videos");
+        assert_eq!(norm("www.example"), "www.example");
+        assert_eq!(norm("AAA级景区"), "aaa级景区");
+        assert_eq!(norm("zzz"), "zzz");
+        assert_eq!(norm("goood"), "god");
     }
 
     #[test]
