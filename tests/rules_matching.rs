@@ -133,6 +133,10 @@ fn one_and_l_stand_for_each_other() {
     assert_eq!(fire(&s, &text("lnternal only, do not forward")), [("a".to_string(), vec!["lnternal only".to_string()])]);
     assert_eq!(fire(&s, &text("side hustle")).len(), 1);
     assert!(fire(&s, &text("a side hostel")).is_empty());
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"material non-public\"]\n"));
+    for t in ["materia1 non-public", "material non-pub1ic", "materia1 non-pub1ic"] {
+        assert_eq!(fire(&s, &text(t)).len(), 1, "{t}");
+    }
 }
 
 /// Regression: repeat-collapsing turned the glob `*xxx*` into `*x*`, which
@@ -152,7 +156,7 @@ fn attachment_globs_keep_repeated_letters() {
 fn terms_that_match_everything_are_rejected() {
     for (rule, why) in [
         ("query = '\"f***\" AND them'", "wildcard on only 1"),
-        ("terms = [\"xxx\"]", "single letter"),
+        ("terms = [\"x\u{200B}\"]", "single letter"),
         ("query = 'ok AND NOT ab*'", "wildcard on only 2"),
         ("terms = [\"红包\"]\nunless = '\"\u{200B}\"'", "normalises to nothing"),
     ] {
@@ -161,5 +165,5 @@ fn terms_that_match_everything_are_rejected() {
         let e = RuleSet::compile(&[src]).err().expect("must fail").to_string();
         assert!(e.contains(why) && e.starts_with("bad.toml:1"), "{rule}: {e}");
     }
-    set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"x\", \"brib*\", \"红*\"]\n"));
+    set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"x\", \"xxx\", \"AA\", \"brib*\", \"红*\"]\n"));
 }

@@ -830,7 +830,7 @@ fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOp
     g.term_rules.push(Vec::new());
     let mut literals = vec![literal.clone()];
     if opts.leetspeak {
-        literals.extend(one_and_l_forms(&literal));
+        literals.extend(one_and_l_forms(&literal, opts));
     }
     if opts.pinyin {
         literals.extend(pinyin_forms(text));
@@ -857,18 +857,33 @@ fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOp
 /// (fall/fail), so instead a Latin term of four or more letters gets the
 /// alternative literals a sender's spelling folds to: every `l` read as `i`,
 /// and a leading `i` written as `l`.
-fn one_and_l_forms(literal: &str) -> Vec<String> {
+///
+/// A sender may swap any of the `l`s, so every combination counts (for up to
+/// three; beyond that only all of them); each form is normalised again, since
+/// `pub1ic` folds to `pubic` once `ii` collapses.
+fn one_and_l_forms(literal: &str, opts: &NormalizeOptions) -> Vec<String> {
     let letters = literal.chars().filter(|c| c.is_ascii_alphabetic()).count();
     if letters < 4 || literal.chars().any(is_cjk) {
         return Vec::new();
     }
+    let ls: Vec<usize> = literal.char_indices().filter(|&(_, c)| c == 'l').map(|(i, _)| i).collect();
+    let masks: Vec<u32> = if ls.len() <= 3 { (1..1u32 << ls.len()).collect() } else { vec![u32::MAX] };
     let mut out = Vec::new();
-    if literal.contains('l') {
-        out.push(literal.replace('l', "i"));
+    for mask in masks {
+        let mut form = literal.to_string().into_bytes();
+        for (bit, &i) in ls.iter().enumerate() {
+            if mask & (1 << bit.min(31)) != 0 {
+                form[i] = b'i';
+            }
+        }
+        out.push(String::from_utf8_lossy(&form).into_owned());
     }
     if let Some(rest) = literal.strip_prefix('i') {
         out.push(format!("l{rest}"));
     }
+    let mut out: Vec<String> = out.iter().map(|f| normalize_str(f, opts)).filter(|f| f != literal).collect();
+    out.sort();
+    out.dedup();
     out
 }
 
