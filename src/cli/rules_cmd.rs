@@ -32,8 +32,9 @@ pub enum RulesCommand {
 pub struct EvalArgs {
     /// The labelled set (JSON Lines; schema in rules/README.md).
     pub file: PathBuf,
-    /// Pack files or folders (default: the built-in packs and the workspace's rules/).
-    #[arg(long = "packs", num_args = 1..)]
+    /// Pack files or folders, repeatable or comma-separated (default: the
+    /// built-in packs and the workspace's rules/).
+    #[arg(long = "packs", value_delimiter = ',')]
     pub packs: Vec<PathBuf>,
     /// Only the messages of this split (`dev`, `holdout`).
     #[arg(long)]
