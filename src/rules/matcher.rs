@@ -286,18 +286,19 @@ impl RuleSet {
                 }
             }
         }
-        let has_regex_only = g.rules.iter().any(|r| r.query.is_none() && !r.regexes.is_empty());
-        if candidates.is_empty() && !has_regex_only {
+        // Rules with regexes and no query have no term to wake them: test
+        // their regexes on the plain text here, so that a message none of
+        // them matches still skips the offset map (most messages).
+        candidates.extend((0..g.rules.len()).filter(|&i| {
+            let r = &g.rules[i];
+            r.query.is_none() && !r.regexes.is_empty() && r.regexes.iter().any(|(_, re)| re.is_match(&plain))
+        }));
+        if candidates.is_empty() {
             return;
         }
-        candidates.sort_unstable();
-        candidates.dedup();
         let norm = normalize(m.text, &g.opts);
         let occ = if hits_any { occurrences(g, &norm) } else { Occurrences { by_term: HashMap::new() } };
         let mut units: Option<Vec<(usize, u32)>> = None;
-        let regex_rules: Vec<usize> =
-            (0..g.rules.len()).filter(|&i| g.rules[i].query.is_none() && !g.rules[i].regexes.is_empty()).collect();
-        candidates.extend(regex_rules);
         candidates.sort_unstable();
         candidates.dedup();
         for ri in candidates {
