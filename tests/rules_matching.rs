@@ -167,3 +167,13 @@ fn terms_that_match_everything_are_rejected() {
     }
     set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"x\", \"xxx\", \"AA\", \"brib*\", \"红*\"]\n"));
 }
+
+#[test]
+fn system_notices_are_not_the_sender_speaking() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"whatsapp\"]\n\n[[red_line.rule]]\nid = \"sys\"\nkinds = [\"system\"]\nterms = [\"removed\"]\n"));
+    let notice = MessageView { text: "Messages are end-to-end encrypted. Not even WhatsApp can read them.", kind: Some(MessageKind::System), ..Default::default() };
+    assert!(fire(&s, &notice).is_empty());
+    assert_eq!(fire(&s, &text("text me on WhatsApp")).len(), 1);
+    let removed = MessageView { text: "Ann removed Bob", kind: Some(MessageKind::System), ..Default::default() };
+    assert_eq!(fire(&s, &removed)[0].0, "sys", "a rule can still ask for system messages");
+}

@@ -318,6 +318,12 @@ impl RuleSet {
         occ: &Occurrences,
         units: &mut Option<Vec<(usize, u32)>>,
     ) -> Option<RuleMatch> {
+        // System notices ("messages are end-to-end encrypted", joins, recalls)
+        // are written by the platform, not the sender: text rules skip them
+        // unless a rule asks for system messages by kind.
+        if m.kind == Some(MessageKind::System) && !rule.meta.kinds.as_ref().is_some_and(|k| k.contains(&MessageKind::System)) {
+            return None;
+        }
         let conditions = meta_holds(&rule.meta, m, &g.opts)?;
         let mut spans: Vec<(usize, usize, TermId)> = Vec::new();
         if let Some(q) = &rule.query {
