@@ -12,5 +12,6 @@ pub mod audit;
 pub mod model;
 pub mod review;
 pub mod scan;
+pub mod server;
 pub mod store;
 pub mod text;

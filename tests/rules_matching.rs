@@ -110,3 +110,70 @@ fn errors_name_file_line_and_column() {
     let e = parse_pack(Path::new("bad.toml"), "[pack]\nid = 3\n").err().unwrap().to_string();
     assert!(e.starts_with("bad.toml:2:"), "{e}");
 }
+
+/// Regression: attachment globs were matched against the raw file name, so
+/// 機密.pdf (traditional) or 内 部.docx (spaced) slipped past `*机密*` / `*内部*`.
+#[test]
+fn attachment_names_are_normalised_like_text() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"file\"\nattachment_names = [\"*机密*\", \"*内部*\", \"*CONFIDENTIAL*\"]\n"));
+    for name in ["人事方案（機密）.pdf", "内 部 通报.docx", "内\u{200B}部.xlsx", "ｃｏｎｆｉｄｅｎｔｉａｌ.txt", "c0nfidential memo.pdf"] {
+        let m = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec![name], ..Default::default() };
+        assert_eq!(fire(&s, &m).len(), 1, "{name}");
+    }
+    let m = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec!["年度总结.pdf"], ..Default::default() };
+    assert!(fire(&s, &m).is_empty());
+}
+
+/// Regression: leetspeak read `1` only as `i`, so `hust1e` (1 for l) and
+/// `lnternal` (l for a capital I) were missed.
+#[test]
+fn one_and_l_stand_for_each_other() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"side hustle\", \"internal only\"]\n"));
+    assert_eq!(fire(&s, &text("need a side hust1e?")), [("a".to_string(), vec!["side hust1e".to_string()])]);
+    assert_eq!(fire(&s, &text("lnternal only, do not forward")), [("a".to_string(), vec!["lnternal only".to_string()])]);
+    assert_eq!(fire(&s, &text("side hustle")).len(), 1);
+    assert!(fire(&s, &text("a side hostel")).is_empty());
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"material non-public\"]\n"));
+    for t in ["materia1 non-public", "material non-pub1ic", "materia1 non-pub1ic"] {
+        assert_eq!(fire(&s, &text(t)).len(), 1, "{t}");
+    }
+}
+
+/// Regression: repeat-collapsing turned the glob `*xxx*` into `*x*`, which
+/// matched every `.docx` and `.xlsx`.
+#[test]
+fn attachment_globs_keep_repeated_letters() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"file\"\nattachment_names = [\"*xxx*\"]\n"));
+    let doc = MessageView { text: "", kind: Some(MessageKind::File), attachments: vec!["总结.docx"], ..Default::default() };
+    assert!(fire(&s, &doc).is_empty());
+    let vid = MessageView { text: "", kind: Some(MessageKind::Video), attachments: vec!["XXX clip.mp4"], ..Default::default() };
+    assert_eq!(fire(&s, &vid).len(), 1);
+}
+
+/// Regression: a term that normalisation reduces to (almost) nothing was
+/// accepted and then matched everywhere (`"f***"` is the wildcard `f*`).
+#[test]
+fn terms_that_match_everything_are_rejected() {
+    for (rule, why) in [
+        ("query = '\"f***\" AND them'", "wildcard on only 1"),
+        ("terms = [\"x\u{200B}\"]", "single letter"),
+        ("query = 'ok AND NOT ab*'", "wildcard on only 2"),
+        ("terms = [\"红包\"]\nunless = '\"\u{200B}\"'", "normalises to nothing"),
+    ] {
+        let bad = pack(&format!("[[red_line.rule]]\nid = \"a\"\n{rule}\n"));
+        let src = parse_pack(Path::new("bad.toml"), &bad).unwrap();
+        let e = RuleSet::compile(&[src]).err().expect("must fail").to_string();
+        assert!(e.contains(why) && e.starts_with("bad.toml:1"), "{rule}: {e}");
+    }
+    set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"x\", \"xxx\", \"AA\", \"brib*\", \"红*\"]\n"));
+}
+
+#[test]
+fn system_notices_are_not_the_sender_speaking() {
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"whatsapp\"]\n\n[[red_line.rule]]\nid = \"sys\"\nkinds = [\"system\"]\nterms = [\"removed\"]\n"));
+    let notice = MessageView { text: "Messages are end-to-end encrypted. Not even WhatsApp can read them.", kind: Some(MessageKind::System), ..Default::default() };
+    assert!(fire(&s, &notice).is_empty());
+    assert_eq!(fire(&s, &text("text me on WhatsApp")).len(), 1);
+    let removed = MessageView { text: "Ann removed Bob", kind: Some(MessageKind::System), ..Default::default() };
+    assert_eq!(fire(&s, &removed)[0].0, "sys", "a rule can still ask for system messages");
+}

@@ -8,6 +8,7 @@ mod review_cmd;
 mod rules_cmd;
 mod scan_cmd;
 mod search_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,6 +91,8 @@ pub enum Command {
     /// Reviewer profiles.
     #[command(subcommand)]
     Reviewer(review_cmd::ReviewerCommand),
+    /// Serve the workstation UI on 127.0.0.1 for a browser (session token in the printed URL).
+    Serve(serve_cmd::ServeArgs),
     /// List the export formats Redline reads.
     Formats,
     /// Show the workspace: schema version, totals, index state.
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let db = cli.db.clone();
     use redline::api::Request;
     match cli.command {
+        Command::Serve(a) => serve_cmd::run(&db, &actor, a),
         Command::Cases(c) => review_cmd::cases(&db, &actor, c),
         Command::Annotate(a) => review_cmd::annotate(&db, &actor, a),
         Command::Annotation(c) => review_cmd::annotation(&db, &actor, c),

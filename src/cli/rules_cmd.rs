@@ -1,10 +1,11 @@
-//! `redline rules list|check|test|try`.
+//! `redline rules list|check|test|try|eval`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use redline::model::MessageKind;
+use redline::rules::eval::{self, Score, Targets};
 use redline::rules::{self, examples, MessageView, RuleSet};
 
 #[derive(Subcommand, Debug)]
@@ -23,6 +24,35 @@ pub enum RulesCommand {
     },
     /// Show what a text triggers and why: rule, term, normalisations.
     Try(TryArgs),
+    /// Measure precision and recall per red line on a labelled JSONL set.
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The labelled set (JSON Lines; schema in rules/README.md).
+    pub file: PathBuf,
+    /// Pack files or folders, repeatable or comma-separated (default: the
+    /// built-in packs and the workspace's rules/).
+    #[arg(long = "packs", value_delimiter = ',')]
+    pub packs: Vec<PathBuf>,
+    /// Only the messages of this split (`dev`, `holdout`).
+    #[arg(long)]
+    pub split: Option<String>,
+    /// Exit 1 unless every red line reaches this precision.
+    #[arg(long)]
+    pub min_precision: Option<f64>,
+    /// Exit 1 unless every red line reaches this recall.
+    #[arg(long)]
+    pub min_recall: Option<f64>,
+    /// Exit 1 unless the evasion variants reach this recall.
+    #[arg(long)]
+    pub min_evasion_recall: Option<f64>,
+    /// Do not list the false positives and negatives.
+    #[arg(long)]
+    pub no_misses: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -58,6 +88,7 @@ pub fn run(db: &Path, cmd: RulesCommand) -> anyhow::Result<ExitCode> {
         RulesCommand::Check { packs } => check(db, &packs),
         RulesCommand::Test { packs } => test(db, &packs),
         RulesCommand::Try(a) => try_text(db, a),
+        RulesCommand::Eval(a) => eval_set(db, a),
     }
 }
 
@@ -164,4 +195,72 @@ fn try_text(db: &Path, a: TryArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if matches.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn eval_set(db: &Path, a: EvalArgs) -> anyhow::Result<ExitCode> {
+    let sources = if a.packs.is_empty() { rules::for_workspace(&[], db)? } else { rules::load(&a.packs)? };
+    let set = RuleSet::compile(&sources)?;
+    let mut messages = eval::read_jsonl(&a.file)?;
+    if let Some(split) = &a.split {
+        messages.retain(|m| m.split.as_deref() == Some(split.as_str()));
+    }
+    let mut report = eval::evaluate(&set, &messages)?;
+    if a.no_misses {
+        report.misses.clear();
+    }
+    let targets = Targets {
+        precision: a.min_precision.unwrap_or(0.0),
+        recall: a.min_recall.unwrap_or(0.0),
+        evasion_recall: a.min_evasion_recall.unwrap_or(0.0),
+    };
+    let checking = a.min_precision.is_some() || a.min_recall.is_some() || a.min_evasion_recall.is_some();
+    let shortfalls = if checking { report.all.shortfalls(&targets) } else { Vec::new() };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_eval(&report);
+        for s in &shortfalls {
+            println!("BELOW TARGET {s}");
+        }
+    }
+    Ok(if shortfalls.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into())
+}
+
+fn print_eval(r: &eval::EvalReport) {
+    let row = |name: &str, s: &Score, ev: &Score| {
+        println!(
+            "{name:<38} {:>5} {:>5} {:>4} {:>4} {:>4}  {:>6} {:>6}  {:>7}",
+            s.positives,
+            s.predicted,
+            s.true_positives,
+            s.false_positives,
+            s.false_negatives,
+            pct(s.precision),
+            pct(s.recall),
+            if ev.positives > 0 { format!("{}/{}", ev.true_positives, ev.positives) } else { "-".into() }
+        );
+    };
+    let figures = std::iter::once(("all", &r.all)).chain(r.splits.iter().map(|(k, f)| (k.as_str(), f)));
+    for (name, f) in figures {
+        println!("== {name}: {} messages ({} ordinary, {} of them flagged), {} evasion variants", f.messages, f.ordinary, f.ordinary_flagged, f.evasion_messages);
+        println!("{:<38} {:>5} {:>5} {:>4} {:>4} {:>4}  {:>6} {:>6}  {:>7}", "red line", "pos", "pred", "tp", "fp", "fn", "prec", "recall", "evasion");
+        for rl in &f.red_lines {
+            row(&format!("{}/{}", rl.pack, rl.red_line), &rl.score, &rl.evasion);
+        }
+        row("overall (micro)", &f.overall, &f.evasion);
+        println!("evasion recall {}", pct(f.evasion.recall));
+        println!();
+    }
+    if r.skipped > 0 {
+        println!("{} messages skipped: their pack is not loaded", r.skipped);
+    }
+    for m in &r.misses {
+        let tag = if m.evasion { " [evasion]" } else { "" };
+        let rules = if m.rules.is_empty() { String::new() } else { format!(" ({})", m.rules.join(", ")) };
+        println!("{} {} {}/{}{rules}{tag}: {:?}", if m.error == "false_positive" { "FP" } else { "FN" }, m.id, m.pack, m.red_line, m.text);
+    }
 }

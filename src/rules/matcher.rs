@@ -118,7 +118,8 @@ struct MetaCond {
     kinds: Option<Vec<MessageKind>>,
     amount_min: Option<f64>,
     amount_max: Option<f64>,
-    attachment_globs: Option<Vec<Regex>>,
+    /// Each glob as written and as normalised (see `glob_to_regex`).
+    attachment_globs: Option<Vec<(Regex, Regex)>>,
     senders: Option<Vec<String>>,
     conversations: Option<Vec<String>>,
     after: Option<i64>,
@@ -285,18 +286,19 @@ impl RuleSet {
                 }
             }
         }
-        let has_regex_only = g.rules.iter().any(|r| r.query.is_none() && !r.regexes.is_empty());
-        if candidates.is_empty() && !has_regex_only {
+        // Rules with regexes and no query have no term to wake them: test
+        // their regexes on the plain text here, so that a message none of
+        // them matches still skips the offset map (most messages).
+        candidates.extend((0..g.rules.len()).filter(|&i| {
+            let r = &g.rules[i];
+            r.query.is_none() && !r.regexes.is_empty() && r.regexes.iter().any(|(_, re)| re.is_match(&plain))
+        }));
+        if candidates.is_empty() {
             return;
         }
-        candidates.sort_unstable();
-        candidates.dedup();
         let norm = normalize(m.text, &g.opts);
         let occ = if hits_any { occurrences(g, &norm) } else { Occurrences { by_term: HashMap::new() } };
         let mut units: Option<Vec<(usize, u32)>> = None;
-        let regex_rules: Vec<usize> =
-            (0..g.rules.len()).filter(|&i| g.rules[i].query.is_none() && !g.rules[i].regexes.is_empty()).collect();
-        candidates.extend(regex_rules);
         candidates.sort_unstable();
         candidates.dedup();
         for ri in candidates {
@@ -316,7 +318,13 @@ impl RuleSet {
         occ: &Occurrences,
         units: &mut Option<Vec<(usize, u32)>>,
     ) -> Option<RuleMatch> {
-        let conditions = meta_holds(&rule.meta, m)?;
+        // System notices ("messages are end-to-end encrypted", joins, recalls)
+        // are written by the platform, not the sender: text rules skip them
+        // unless a rule asks for system messages by kind.
+        if m.kind == Some(MessageKind::System) && !rule.meta.kinds.as_ref().is_some_and(|k| k.contains(&MessageKind::System)) {
+            return None;
+        }
+        let conditions = meta_holds(&rule.meta, m, &g.opts)?;
         let mut spans: Vec<(usize, usize, TermId)> = Vec::new();
         if let Some(q) = &rule.query {
             spans = eval(q, occ, norm, units)?;
@@ -531,7 +539,7 @@ fn eval(e: &CExpr, occ: &Occurrences, norm: &Normalized, units: &mut Option<Vec<
 }
 
 /// Metadata conditions; `None` if one fails, else the list of those that held.
-fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
+fn meta_holds(c: &MetaCond, m: &MessageView, opts: &NormalizeOptions) -> Option<Vec<String>> {
     let mut held = Vec::new();
     if let Some(kinds) = &c.kinds {
         let k = m.kind?;
@@ -548,7 +556,15 @@ fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
         held.push(format!("amount={a}"));
     }
     if let Some(globs) = &c.attachment_globs {
-        let name = m.attachments.iter().find(|n| globs.iter().any(|g| g.is_match(n)))?;
+        // File names are evidence the sender chose too: 機密.pdf and 内 部.docx
+        // dodge `*机密*` / `*内部*` unless the name is normalised like the text.
+        let opts = name_options(opts);
+        let name = m.attachments.iter().find(|n| {
+            globs.iter().any(|(raw, _)| raw.is_match(n)) || {
+                let folded = normalize_str(n, &opts);
+                globs.iter().any(|(_, norm)| norm.is_match(&folded))
+            }
+        })?;
         held.push(format!("attachment={name}"));
     }
     if let Some(senders) = &c.senders {
@@ -577,15 +593,35 @@ fn meta_holds(c: &MetaCond, m: &MessageView) -> Option<Vec<String>> {
     Some(held)
 }
 
-fn glob_to_regex(glob: &str) -> Result<Regex, regex::Error> {
+/// File names are normalised like text but keep repeated letters: `*xxx*`
+/// collapsed to `*x*` would match every `.docx`.
+fn name_options(opts: &NormalizeOptions) -> NormalizeOptions {
+    NormalizeOptions { collapse_repeats: false, ..*opts }
+}
+
+/// A file-name glob as a regex; with `opts`, its literal pieces are
+/// normalised first (to match normalised names).
+fn glob_to_regex(glob: &str, opts: Option<&NormalizeOptions>) -> Result<Regex, regex::Error> {
     let mut re = String::from("(?i)^");
+    let mut piece = String::new();
+    let flush = |piece: &mut String, re: &mut String| {
+        let lit = match opts {
+            Some(o) => normalize_str(piece, o),
+            None => piece.clone(),
+        };
+        re.push_str(&regex::escape(&lit));
+        piece.clear();
+    };
     for c in glob.chars() {
         match c {
-            '*' => re.push_str(".*"),
-            '?' => re.push('.'),
-            c => re.push_str(&regex::escape(&c.to_string())),
+            '*' | '?' => {
+                flush(&mut piece, &mut re);
+                re.push_str(if c == '*' { ".*" } else { "." });
+            }
+            c => piece.push(c),
         }
     }
+    flush(&mut piece, &mut re);
     re.push('$');
     Regex::new(&re)
 }
@@ -655,12 +691,18 @@ fn compile_rule(
         }
         (None, None) => None,
     };
+    if let (Some(e), Some(span)) = (&query_expr, rule.query.as_ref().map(|q| q.span()).or(rule.terms.as_ref().map(|t| t.span()))) {
+        check_terms(src, rid, e, span.start, &g.opts)?;
+    }
     let unless_expr = match &rule.unless {
         Some(u) => Some(query::parse(u.get_ref()).map_err(|e| {
             src.error_at(query_offset(u.span().start, e.column, u.get_ref()), format!("rule {rid:?} unless: {}", e.message), e.hint)
         })?),
         None => None,
     };
+    if let (Some(e), Some(u)) = (&unless_expr, &rule.unless) {
+        check_terms(src, rid, e, u.span().start, &g.opts)?;
+    }
     let mut regexes = Vec::new();
     if let Some(list) = &rule.regex {
         for r in list.get_ref() {
@@ -676,7 +718,8 @@ fn compile_rule(
     if let Some(globs) = &rule.attachment_names {
         let mut v = Vec::new();
         for gl in globs {
-            v.push(glob_to_regex(gl).map_err(|e| src.error_at(rule.id.span().start, format!("rule {rid:?}: bad glob {gl:?}: {e}"), "globs use * and ?"))?);
+            let bad = |e: regex::Error| src.error_at(rule.id.span().start, format!("rule {rid:?}: bad glob {gl:?}: {e}"), "globs use * and ?");
+            v.push((glob_to_regex(gl, None).map_err(bad)?, glob_to_regex(gl, Some(&name_options(&g.opts))).map_err(bad)?));
         }
         attachment_globs = Some(v);
     }
@@ -727,6 +770,33 @@ fn compile_rule(
     Ok(CompiledRule { pack, red_line, id: rid.clone(), severity: rule.severity.unwrap_or(red_line_severity), query, regexes, unless, meta, always })
 }
 
+/// Terms that normalisation reduces to (almost) nothing would match
+/// everywhere: `xxx` collapses to `x`, `"f***"` is the wildcard `f*`.
+fn check_terms(src: &PackSource, rid: &str, e: &Expr, at: usize, opts: &NormalizeOptions) -> Result<(), RuleError> {
+    for t in e.terms() {
+        let literal = normalize_str(&t.text, opts).trim().to_string();
+        let n = literal.chars().count();
+        let latin = !literal.chars().any(is_cjk);
+        let problem = if n == 0 {
+            Some("normalises to nothing".to_string())
+        } else if latin && t.wildcard != Wildcard::None && n < 3 {
+            Some(format!("is a wildcard on only {n} letter(s) ({literal:?}), which matches a large share of all words"))
+        } else if latin && n == 1 && t.text.chars().count() > 1 {
+            Some(format!("normalises to the single letter {literal:?}"))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            return Err(src.error_at(
+                at,
+                format!("rule {rid:?}: term {:?} {p}", t.text),
+                "write a longer term; a * at the edge of a term is a wildcard, and repeated letters collapse (xxx → x)",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn compile_expr(e: &Expr, g: &mut Group, opts: &NormalizeOptions) -> CExpr {
     match e {
         Expr::Term(t) => CExpr::Term(intern_term(g, &t.text, t.wildcard, opts)),
@@ -765,7 +835,10 @@ fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOp
     let id = g.terms.len();
     g.terms.push(info);
     g.term_rules.push(Vec::new());
-    let mut literals = vec![literal];
+    let mut literals = vec![literal.clone()];
+    if opts.leetspeak {
+        literals.extend(one_and_l_forms(&literal, opts));
+    }
     if opts.pinyin {
         literals.extend(pinyin_forms(text));
     }
@@ -782,6 +855,43 @@ fn intern_term(g: &mut Group, text: &str, wildcard: Wildcard, opts: &NormalizeOp
         }
     }
     id
+}
+
+/// The l/1/I confusion, on the term side. Leetspeak reads a `1` inside a
+/// word as `i`, but senders write `1` for `l` just as often (hust1e, se1f);
+/// and a lower-case `l` passes for a capital `I` at the start of a word
+/// (lnternal). Folding every `l` to `i` in all text would merge real words
+/// (fall/fail), so instead a Latin term of four or more letters gets the
+/// alternative literals a sender's spelling folds to: every `l` read as `i`,
+/// and a leading `i` written as `l`.
+///
+/// A sender may swap any of the `l`s, so every combination counts (for up to
+/// three; beyond that only all of them); each form is normalised again, since
+/// `pub1ic` folds to `pubic` once `ii` collapses.
+fn one_and_l_forms(literal: &str, opts: &NormalizeOptions) -> Vec<String> {
+    let letters = literal.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if letters < 4 || literal.chars().any(is_cjk) {
+        return Vec::new();
+    }
+    let ls: Vec<usize> = literal.char_indices().filter(|&(_, c)| c == 'l').map(|(i, _)| i).collect();
+    let masks: Vec<u32> = if ls.len() <= 3 { (1..1u32 << ls.len()).collect() } else { vec![u32::MAX] };
+    let mut out = Vec::new();
+    for mask in masks {
+        let mut form = literal.to_string().into_bytes();
+        for (bit, &i) in ls.iter().enumerate() {
+            if mask & (1 << bit.min(31)) != 0 {
+                form[i] = b'i';
+            }
+        }
+        out.push(String::from_utf8_lossy(&form).into_owned());
+    }
+    if let Some(rest) = literal.strip_prefix('i') {
+        out.push(format!("l{rest}"));
+    }
+    let mut out: Vec<String> = out.iter().map(|f| normalize_str(f, opts)).filter(|f| f != literal).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Pinyin spellings of a Chinese term: full (hongbao) and initials (hb).

@@ -8,8 +8,10 @@
 //! * [`normalize`] folds evasions and maps offsets back to the original;
 //! * [`matcher`] compiles every loaded pack into one automaton per
 //!   normalisation setting and evaluates rules on messages;
-//! * [`examples`] runs each rule's own `must_match` / `must_not_match`.
+//! * [`examples`] runs each rule's own `must_match` / `must_not_match`;
+//! * [`eval`] measures precision and recall on a labelled set.
 
+pub mod eval;
 pub mod examples;
 pub mod matcher;
 pub mod normalize;

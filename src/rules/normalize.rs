@@ -515,6 +515,8 @@ fn apply_leet(mut items: Vec<Item>) -> Vec<Item> {
             // Decide on the original chars first, then map.
             let is_letter = |k: usize| k >= i && k < j && items[k].c.is_ascii_alphabetic();
             let mut map = Vec::new();
+            let word: String = items[i..j].iter().map(|it| it.c).collect();
+            let edge_ok = leet_at_edge(&word, letters);
             for k in i..j {
                 let c = items[k].c;
                 if c.is_ascii_alphabetic() || leet(c).is_none() {
@@ -524,8 +526,8 @@ fn apply_leet(mut items: Vec<Item>) -> Vec<Item> {
                 let ok = match c {
                     // "$ex", "@ss", "p@ss": a symbol next to a letter
                     '$' | '@' => prev || next,
-                    // digits and !|+ only between letters: br1be, wh!te — not 5pm, mp3, 10am
-                    _ => prev && next,
+                    // digits and !|+ between letters: br1be, wh!te — not 5pm, mp3, 10am
+                    _ => (prev && next) || (edge_ok && (k == i || k + 1 == j) && (prev || next)),
                 };
                 if ok {
                     map.push(k);
@@ -543,12 +545,48 @@ fn apply_leet(mut items: Vec<Item>) -> Vec<Item> {
     items
 }
 
-/// A run of the same letter or CJK char counts once (digits are kept: 5000 is not 50).
+/// Whether a leet digit at the edge of `word` reads as a letter: 0ff,
+/// 1nternal, materia1, crypt0 — one digit only, next to enough letters,
+/// and not an ordinal or a unit (1st, 4th, 5pm, 3kg, mp3).
+fn leet_at_edge(word: &str, letters: usize) -> bool {
+    const UNITS: [&str; 24] = [
+        "st", "nd", "rd", "th", "am", "pm", "kg", "km", "cm", "mm", "ml", "gb", "mb", "kb", "tb", "hz", "px", "pt", "bn",
+        "mn", "yr", "yrs", "hr", "hrs",
+    ];
+    let digits = word.chars().filter(|c| c.is_ascii_digit()).count();
+    if digits != 1 || word.chars().any(|c| !c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let first = word.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let rest = if first { &word[1..] } else { &word[..word.len() - 1] };
+    if first {
+        letters >= 2 && !UNITS.contains(&rest.to_ascii_lowercase().as_str())
+    } else {
+        letters >= 3
+    }
+}
+
+/// A run of the same letter or CJK char counts once (digits are kept: 5000
+/// is not 50). A Latin word made of one repeated letter only is kept as it
+/// is: AA (split the bill), XXX, WWW are abbreviations, not stretched words,
+/// and collapsing them to a single letter would match every `a` or `x`.
 fn collapse_repeats(items: Vec<Item>) -> Vec<Item> {
+    let word = |c: char| c.is_alphanumeric() && !is_cjk(c);
+    let n = items.len();
+    let mut keep = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let c = items[i].c;
+        let j = (i..n).find(|&k| items[k].c != c).unwrap_or(n);
+        if j - i >= 2 && word(c) && (i == 0 || !word(items[i - 1].c)) && (j == n || !word(items[j].c)) {
+            keep[i..j].iter_mut().for_each(|k| *k = true);
+        }
+        i = j;
+    }
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
-    for it in items {
+    for (k, it) in items.into_iter().enumerate() {
         if let Some(last) = out.last_mut() {
-            if last.c == it.c && (it.c.is_alphabetic()) {
+            if last.c == it.c && it.c.is_alphabetic() && !keep[k] {
                 last.end = it.end;
                 last.steps |= it.steps | Steps::REPEATS;
                 continue;
@@ -580,7 +618,11 @@ mod tests {
         assert_eq!(norm("b-r-i-b-e"), "bribe");
         assert_eq!(norm("br1be"), "bribe");
         assert_eq!(norm("brіbe"), "bribe"); // Cyrillic і
+        assert_eq!(norm("0ff the rec0rd"), "of the record");
+        assert_eq!(norm("materia1"), "materiai");
+        assert_eq!(norm("crypt0 fund"), "crypto fund");
         assert_eq!(norm("briiibe"), "bribe");
+        assert_eq!(norm("哈哈哈"), "哈");
         assert_eq!(norm("➃"), "4");
         assert_eq!(norm("⒋"), "4.");
         assert_eq!(norm("㈤"), "(5)");
@@ -592,7 +634,19 @@ mod tests {
     fn ordinary_text_keeps_its_words() {
         assert_eq!(norm("I will pay in 2024"), "i wil pay in 2024");
         assert_eq!(norm("see  you   at 5pm"), "se you at 5pm");
+        assert_eq!(norm("the 1st and 4th at 3kg, mp3 or mp4, 10am, covid19, 5k"), "the 1st and 4th at 3kg, mp3 or mp4, 10am, covid19, 5k");
         assert_eq!(norm("a b"), "a b");
+    }
+
+    /// Regression: AA, XXX collapsed to one letter and then matched every a / x.
+    #[test]
+    fn words_of_one_repeated_letter_are_kept() {
+        assert_eq!(norm("聚餐AA"), "聚餐aa");
+        assert_eq!(norm("XXX videos"), "xxx videos");
+        assert_eq!(norm("www.example"), "www.example");
+        assert_eq!(norm("AAA级景区"), "aaa级景区");
+        assert_eq!(norm("zzz"), "zzz");
+        assert_eq!(norm("goood"), "god");
     }
 
     #[test]
