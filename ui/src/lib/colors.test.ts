@@ -15,8 +15,8 @@ describe('red line colours', () => {
     expect(a).toBeLessThan(PALETTE_SIZE);
   });
   it('wrap around the palette', () => {
-    const many = Array.from({ length: 14 }, (_, i) => `rl${i}`);
-    expect(colorSlot('rl13', many)).toBe(1);
+    const many = Array.from({ length: 18 }, (_, i) => `rl${i}`);
+    expect(colorSlot('rl17', many)).toBe(1);
   });
 });
 

@@ -1,9 +1,9 @@
 // One colour per red line, the same on every screen: the red line's place in
-// the loaded packs picks a palette slot (CSS variables --rl-0 … --rl-11 in
+// the loaded packs picks a palette slot (CSS variables --rl-0 … --rl-15 in
 // app.css, with light and dark variants). Red lines no pack lists any more
 // (hits from an older pack) get a slot from a hash of their id.
 
-export const PALETTE_SIZE = 12;
+export const PALETTE_SIZE = 16;
 
 function hash(s: string): number {
   let h = 2166136261;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comboOf, isTyping } from './keys';
+import { comboOf, dispatchKey, isTyping, onKeys } from './keys';
 
 const ev = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({
   key,
@@ -27,5 +27,24 @@ describe('keys', () => {
     expect(isTyping({ tagName: 'DIV', isContentEditable: true } as unknown as EventTarget)).toBe(true);
     expect(isTyping({ tagName: 'BUTTON' } as unknown as EventTarget)).toBe(false);
     expect(isTyping(null)).toBe(false);
+  });
+});
+
+describe('key handlers', () => {
+  it('ask the innermost handler first and stop at the first that uses the key', () => {
+    const seen: string[] = [];
+    const offOuter = onKeys((c) => (seen.push(`outer:${c}`), c === 'j'));
+    const offInner = onKeys((c) => (seen.push(`inner:${c}`), c === 'n'));
+    const e = {} as KeyboardEvent;
+    expect(dispatchKey('n', e)).toBe(true);
+    expect(dispatchKey('j', e)).toBe(true);
+    expect(dispatchKey('x', e)).toBe(false);
+    expect(seen).toEqual(['inner:n', 'inner:j', 'outer:j', 'inner:x', 'outer:x']);
+    offInner();
+    seen.length = 0;
+    dispatchKey('n', e);
+    expect(seen).toEqual(['outer:n']);
+    offOuter();
+    expect(dispatchKey('j', e)).toBe(false);
   });
 });

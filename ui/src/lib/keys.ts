@@ -87,3 +87,28 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     ],
   },
 ];
+
+/** A screen's key handler: returns true when it used the key. */
+export type KeyHandler = (combo: string, e: KeyboardEvent) => boolean;
+
+const handlers: KeyHandler[] = [];
+
+/**
+ * Register a handler; the most recently registered (the innermost screen)
+ * is asked first. Returns the function that removes it.
+ */
+export function onKeys(h: KeyHandler): () => void {
+  handlers.push(h);
+  return () => {
+    const i = handlers.lastIndexOf(h);
+    if (i >= 0) handlers.splice(i, 1);
+  };
+}
+
+/** Offer a key to the registered handlers, innermost first. */
+export function dispatchKey(combo: string, e: KeyboardEvent): boolean {
+  for (let i = handlers.length - 1; i >= 0; i--) {
+    if (handlers[i](combo, e)) return true;
+  }
+  return false;
+}
