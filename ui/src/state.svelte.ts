@@ -150,7 +150,9 @@ export async function changed(): Promise<void> {
 export async function boot(): Promise<void> {
   document.documentElement.dataset.theme = app.theme;
   document.documentElement.lang = app.lang === 'zh' ? 'zh-CN' : 'en';
-  window.addEventListener('hashchange', () => (app.route = parseRoute(location.hash)));
+  window.addEventListener('hashchange', () => {
+    app.route = parseRoute(location.hash);
+  });
   try {
     useBackend(await createBackend());
     app.me = await ask({ type: 'me' }, 'reviewer');
