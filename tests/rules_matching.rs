@@ -177,3 +177,15 @@ fn system_notices_are_not_the_sender_speaking() {
     let removed = MessageView { text: "Ann removed Bob", kind: Some(MessageKind::System), ..Default::default() };
     assert_eq!(fire(&s, &removed)[0].0, "sys", "a rule can still ask for system messages");
 }
+
+#[test]
+fn pinyin_option_matches_chinese_terms_written_in_pinyin() {
+    let with = pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"红包\"]\n").replace("version = \"1\"\n", "version = \"1\"\n\n[pack.normalize]\npinyin = true\n");
+    let s = set(&with);
+    assert_eq!(fire(&s, &text("fa ge hongbao gei ni")), [("a".to_string(), vec!["hongbao".to_string()])]);
+    assert_eq!(fire(&s, &text("HB发你了")), [("a".to_string(), vec!["HB".to_string()])]);
+    assert_eq!(fire(&s, &text("发红包")).len(), 1);
+    // Off by default: pinyin widens matching a lot.
+    let s = set(&pack("[[red_line.rule]]\nid = \"a\"\nterms = [\"红包\"]\n"));
+    assert!(fire(&s, &text("fa ge hongbao gei ni")).is_empty());
+}

@@ -613,34 +613,7 @@ pub fn is_group_notice(text: &str) -> bool {
     GROUP.is_match(text)
 }
 
-/// MIME type from a file name's extension, for the common media WeChat sends.
-pub fn mime_of(name: &str) -> Option<&'static str> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "mp3" => "audio/mpeg",
-        "amr" => "audio/amr",
-        "silk" => "audio/silk",
-        "pdf" => "application/pdf",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "txt" => "text/plain",
-        "csv" => "text/csv",
-        "zip" => "application/zip",
-        "rar" => "application/vnd.rar",
-        "7z" => "application/x-7z-compressed",
-        _ => return None,
-    })
-}
+pub use super::filekind::mime_of;
 
 /// The media files of a folder or archive source, hashed up front, so that a
 /// message naming `./image/x.jpg` or `Files/38.xlsx` (relative to the chat

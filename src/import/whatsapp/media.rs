@@ -6,6 +6,7 @@
 //! kept as name → (path, size, SHA-256): one small row per file, so memory
 //! grows with the number of files, never with their size.
 
+use crate::import::filekind::mime_of;
 use std::collections::HashMap;
 
 use crate::import::tree::{Entry, SourceTree};
@@ -74,39 +75,6 @@ fn extension(name: &str) -> String {
     name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
 }
 
-/// MIME type by extension, for the files WhatsApp sends.
-pub fn mime_of(name: &str) -> Option<&'static str> {
-    Some(match extension(name).as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "heic" => "image/heic",
-        "mp4" => "video/mp4",
-        "3gp" => "video/3gpp",
-        "mov" => "video/quicktime",
-        "webm" => "video/webm",
-        "opus" | "ogg" => "audio/ogg",
-        "mp3" => "audio/mpeg",
-        "m4a" => "audio/mp4",
-        "aac" => "audio/aac",
-        "amr" => "audio/amr",
-        "wav" => "audio/wav",
-        "pdf" => "application/pdf",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "txt" => "text/plain",
-        "csv" => "text/csv",
-        "vcf" => "text/vcard",
-        "zip" => "application/zip",
-        "apk" => "application/vnd.android.package-archive",
-        _ => return None,
-    })
-}
 
 /// The message kind of a sent file, from WhatsApp's own naming
 /// (`IMG-…`, `PTT-…`, `STK-…` on Android; `…-PHOTO-…`, `…-AUDIO-…` on iOS)
