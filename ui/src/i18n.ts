@@ -10,6 +10,11 @@ const en = {
   navigation: 'Navigation',
   connecting: 'Connecting to the workspace…',
   fatalHint: 'Open Redline with the link that `redline serve` printed (it carries the session token), or start the desktop app.',
+  fatalToken: 'The session token is missing or wrong. Open the exact link that `redline serve` printed.',
+  noWorkspace: 'No workspace is open. Open an existing workspace file or create a new one.',
+  openWorkspace: 'Open workspace…',
+  newWorkspace: 'New workspace…',
+  switchWorkspace: 'Switch workspace…',
   lightTheme: 'Light theme',
   darkTheme: 'Dark theme',
   shortcuts: 'Keyboard shortcuts',
@@ -81,6 +86,7 @@ const en = {
   inMessages: 'in {n} messages',
   sources: 'Sources',
   nSkipped: '{n} records skipped',
+  nSkipped_one: '1 record skipped',
   byRedLine: 'By red line',
   redLine: 'Red line',
   open: 'Open',
@@ -132,7 +138,8 @@ const en = {
   conversationId: 'Conversation #',
   participantId: 'Person #',
   nCases: '{n} cases',
-  clearFilters: 'Clear {n} filters',
+  nCases_one: '1 case',
+  clearFilters: 'Clear filters ({n})',
   queryTime: 'Time the last page took to load',
   noCases: 'No cases yet. Cases appear after a scan finds hits.',
   noCasesFiltered: 'No case matches these filters.',
@@ -150,8 +157,11 @@ const en = {
   patternHint: 'This sender has cases of the same red line within 30 days',
   mergedInto: 'Merged into #{id}',
   nHits: '{n} hits',
+  nHits_one: '1 hit',
   nMessages: '{n} messages',
+  nMessages_one: '1 message',
   nCasesShort: '{n} cases',
+  nCasesShort_one: '1 case',
   decision: 'Decision',
   startReview: 'Start review',
   escalate: 'Escalate',
@@ -288,6 +298,7 @@ const en = {
   limit: 'Limit',
   upToN: 'up to {n}',
   nResults: '{n} results',
+  nResults_one: '1 result',
   limitReached: 'limit reached',
   noResults: 'Nothing found.',
   sender: 'Sender',
@@ -295,8 +306,10 @@ const en = {
   // People
   findPerson: 'Find a person: name, handle, phone, e-mail',
   nPeople: '{n} people',
+  nPeople_one: '1 person',
   alias: 'alias',
   messages: 'Messages',
+  messagesShort: 'Msgs',
   messagesNewest: 'Messages, newest first',
   choosePerson: 'Choose a person.',
   reveal: 'Reveal identity',
@@ -311,6 +324,7 @@ const en = {
   examples: 'Examples',
   noMatch: 'No rule matches.',
   falsePositives: 'False positives',
+  onlyRulesWithHits: 'Only rules with hits',
   noPacks: 'No rule packs are loaded.',
 
   // Import
@@ -324,6 +338,7 @@ const en = {
   choosePaths: 'Add at least one file or folder.',
   format: 'Format',
   autoDetect: 'Detect automatically',
+  formatsRead: 'The {n} formats Redline reads',
   timeZone: 'Time zone',
   tzHint: 'for exports without offsets',
   startImport: 'Import',
@@ -331,7 +346,7 @@ const en = {
   scanning: 'Scanning',
   cancelling: 'Cancelling…',
   importSummary: 'What was imported',
-  importTotals: '{sources} sources imported, {messages} messages, {skipped} records skipped.',
+  importTotals: 'Sources imported: {sources} · messages: {messages} · records skipped: {skipped}',
   imp_imported: 'Imported',
   imp_already_imported: 'Already imported',
   imp_not_recognized: 'Not recognised',
@@ -388,6 +403,11 @@ const zh: Record<Key, string> = {
   navigation: '导航',
   connecting: '正在连接工作区…',
   fatalHint: '请用 `redline serve` 打印的链接（含会话令牌）打开 Redline，或启动桌面应用。',
+  fatalToken: '会话令牌缺失或错误。请打开 `redline serve` 打印的完整链接。',
+  noWorkspace: '尚未打开工作区。请打开已有的工作区文件或新建一个。',
+  openWorkspace: '打开工作区…',
+  newWorkspace: '新建工作区…',
+  switchWorkspace: '切换工作区…',
   lightTheme: '浅色主题',
   darkTheme: '深色主题',
   shortcuts: '键盘快捷键',
@@ -457,6 +477,7 @@ const zh: Record<Key, string> = {
   inMessages: '共 {n} 条消息',
   sources: '数据源',
   nSkipped: '跳过 {n} 条记录',
+  nSkipped_one: '跳过 1 条记录',
   byRedLine: '按红线',
   redLine: '红线',
   open: '未结',
@@ -507,7 +528,8 @@ const zh: Record<Key, string> = {
   conversationId: '会话编号',
   participantId: '人员编号',
   nCases: '{n} 件案件',
-  clearFilters: '清除 {n} 个筛选条件',
+  nCases_one: '1 件案件',
+  clearFilters: '清除筛选（{n}）',
   queryTime: '上一页的加载时间',
   noCases: '暂无案件。扫描发现命中后会生成案件。',
   noCasesFiltered: '没有符合筛选条件的案件。',
@@ -524,8 +546,11 @@ const zh: Record<Key, string> = {
   patternHint: '该发送者 30 天内有同一红线的其他案件',
   mergedInto: '已合并至 #{id}',
   nHits: '{n} 次命中',
+  nHits_one: '1 次命中',
   nMessages: '{n} 条消息',
+  nMessages_one: '1 条消息',
   nCasesShort: '{n} 件案件',
+  nCasesShort_one: '1 件案件',
   decision: '处理',
   startReview: '开始审查',
   escalate: '上报',
@@ -660,14 +685,17 @@ const zh: Record<Key, string> = {
   limit: '上限',
   upToN: '最多 {n} 条',
   nResults: '{n} 条结果',
+  nResults_one: '1 条结果',
   limitReached: '已达上限',
   noResults: '没有找到。',
   sender: '发送者',
 
   findPerson: '查找人员：姓名、账号、电话、邮箱',
   nPeople: '{n} 人',
+  nPeople_one: '1 人',
   alias: '化名',
   messages: '消息',
+  messagesShort: '消息',
   messagesNewest: '消息（最新在前）',
   choosePerson: '请选择一个人员。',
   reveal: '显示真实身份',
@@ -681,6 +709,7 @@ const zh: Record<Key, string> = {
   examples: '示例',
   noMatch: '没有规则命中。',
   falsePositives: '误报',
+  onlyRulesWithHits: '仅显示有命中的规则',
   noPacks: '未加载规则包。',
 
   chooseSources: '选择导出文件',
@@ -693,6 +722,7 @@ const zh: Record<Key, string> = {
   choosePaths: '请至少添加一个文件或文件夹。',
   format: '格式',
   autoDetect: '自动识别',
+  formatsRead: 'Redline 可读取的 {n} 种格式',
   timeZone: '时区',
   tzHint: '用于没有时区偏移的导出',
   startImport: '导入',
@@ -750,9 +780,13 @@ const zh: Record<Key, string> = {
 
 export const strings: Record<Lang, Record<Key, string>> = { en, zh };
 
-/** The string for `key` in `lang`, with `{name}` parameters filled in. */
+/**
+ * The string for `key` in `lang`, with `{name}` parameters filled in. When
+ * `n` is 1 and a `key_one` form exists, that is used ("1 case", not "1 cases").
+ */
 export function t(lang: Lang, key: Key, params?: Record<string, string | number>): string {
-  const s = strings[lang][key] ?? strings.en[key] ?? key;
+  const one = params && String(params.n) === '1' && `${key}_one` in strings.en ? (`${key}_one` as Key) : key;
+  const s = strings[lang][one] ?? strings.en[one] ?? key;
   if (!params) return s;
   return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }

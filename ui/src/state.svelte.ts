@@ -2,8 +2,8 @@
 // packs (for red-line titles and colours), the route, toasts. Screens keep
 // their own state; only what several screens share lives here.
 
-import { createBackend } from './api/backend';
-import { ask, useBackend } from './api/client';
+import { ApiFailure, createBackend } from './api/backend';
+import { ask, backend, useBackend } from './api/client';
 import type { PackView, Reviewer, Settings, WorkspaceInfo } from './api/types';
 import { initialLang, t, type Key, type Lang } from './i18n';
 import { colorVar } from './lib/colors';
@@ -48,6 +48,8 @@ function startTheme(): Theme {
 export const app = $state({
   ready: false,
   fatal: null as string | null,
+  /** `no_workspace` in the desktop app before a workspace is chosen. */
+  fatalCode: null as string | null,
   lang: startLang(),
   theme: startTheme(),
   me: null as Reviewer | null,
@@ -119,8 +121,8 @@ export function navigate(r: Route, replace = false): void {
 let nextToast = 1;
 export function toast(text: string, kind: Toast['kind'] = 'info'): void {
   const id = nextToast++;
-  app.toasts = [...app.toasts, { id, text, kind }];
-  setTimeout(() => (app.toasts = app.toasts.filter((x) => x.id !== id)), kind === 'error' ? 8000 : 4000);
+  app.toasts = [...app.toasts.slice(-2), { id, text, kind }];
+  setTimeout(() => (app.toasts = app.toasts.filter((x) => x.id !== id)), kind === 'error' ? 8000 : 2500);
 }
 
 /** Show an error from any failed request. */
@@ -155,10 +157,35 @@ export async function boot(): Promise<void> {
   });
   try {
     useBackend(await createBackend());
-    app.me = await ask({ type: 'me' }, 'reviewer');
-    await refreshWorkspace();
-    app.ready = true;
   } catch (e) {
     app.fatal = e instanceof Error ? e.message : String(e);
+    return;
+  }
+  await connect();
+}
+
+/** Load the reviewer and the workspace; on failure show why (and, in the desktop app, offer to open one). */
+export async function connect(): Promise<void> {
+  try {
+    app.me = await ask({ type: 'me' }, 'reviewer');
+    await refreshWorkspace();
+    app.fatal = null;
+    app.fatalCode = null;
+    app.ready = true;
+    app.epoch++;
+  } catch (e) {
+    app.ready = false;
+    app.fatal = e instanceof Error ? e.message : String(e);
+    app.fatalCode = e instanceof ApiFailure ? e.code : null;
+  }
+}
+
+/** Desktop: open or create a workspace, then reload everything. */
+export async function chooseWorkspace(create: boolean): Promise<void> {
+  try {
+    const path = await backend().chooseWorkspace(create);
+    if (path) await connect();
+  } catch (e) {
+    fail(e);
   }
 }

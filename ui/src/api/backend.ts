@@ -19,6 +19,12 @@ export interface Backend {
   readonly canChoosePaths: boolean;
   /** Native file or folder dialog; null when cancelled. */
   choosePaths(what: 'files' | 'folder'): Promise<string[] | null>;
+  /**
+   * Desktop only: open an existing workspace file or create a new one, chosen
+   * with the system dialog. Resolves to its path, or null when cancelled or
+   * when the backend serves one fixed workspace (`redline serve`).
+   */
+  chooseWorkspace(create: boolean): Promise<string | null>;
 }
 
 /** An `ApiError` from the backend as a JavaScript error. */

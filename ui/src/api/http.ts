@@ -112,4 +112,8 @@ export class HttpBackend implements Backend {
   async choosePaths(): Promise<string[] | null> {
     return null;
   }
+
+  async chooseWorkspace(): Promise<string | null> {
+    return null;
+  }
 }

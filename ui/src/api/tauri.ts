@@ -1,10 +1,11 @@
 // The backend inside the desktop shell: one Tauri command, `api`, which
 // forwards the request to the library; progress arrives as `progress` events;
-// files are chosen with the dialog plugin (real paths, unlike a browser).
+// files are chosen with the dialog plugin (real paths, unlike a browser);
+// `open_workspace` switches the workspace file the shell works on.
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import { toFailure, type Backend } from './backend';
 import type { ProgressEvent, Request, Response } from './types';
 
@@ -37,5 +38,16 @@ export class TauriBackend implements Backend {
     const chosen = await open({ directory: what === 'folder', multiple: true });
     if (chosen === null) return null;
     return Array.isArray(chosen) ? chosen : [chosen];
+  }
+
+  async chooseWorkspace(create: boolean): Promise<string | null> {
+    const filters = [{ name: 'Redline workspace', extensions: ['db', 'sqlite', 'redline'] }];
+    const path = create ? await save({ defaultPath: 'redline.db', filters }) : await open({ multiple: false, directory: false, filters });
+    if (!path || Array.isArray(path)) return null;
+    try {
+      return await invoke<string>('open_workspace', { path });
+    } catch (e) {
+      throw toFailure(e);
+    }
   }
 }

@@ -9,7 +9,7 @@ describe('audit changes', () => {
       { field: 'status', from: 'new', to: 'in_review' },
       { field: 'tags', from: '—', to: 'urgent' },
       { field: 'assignee', from: '—', to: 'alice' },
-      { field: 'detail', from: '—', to: '{"reason":"x"}' },
+      { field: 'detail.reason', from: '—', to: 'x' },
     ]);
   });
   it('handles creations, deletions and odd data', () => {

@@ -24,10 +24,20 @@ export function show(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Fields that differ between before and after (all fields of a creation). */
+/**
+ * Fields that differ between before and after (all fields of a creation).
+ * The `detail` an action records (a reason, a note) is listed field by field.
+ */
 export function changes(before: string | null, after: string | null): Change[] {
   const b = parse(before) ?? {};
   const a = parse(after) ?? {};
+  for (const side of [a, b]) {
+    const d = side.detail;
+    if (d && typeof d === 'object' && !Array.isArray(d)) {
+      delete side.detail;
+      for (const [k, v] of Object.entries(d)) side[`detail.${k}`] = v;
+    }
+  }
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   const out: Change[] = [];
   for (const k of keys) {

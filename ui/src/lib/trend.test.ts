@@ -11,6 +11,13 @@ describe('trend', () => {
     ]);
     expect(fillDays([])).toEqual([]);
   });
+  it('shows at least the days asked for, ending at the last hit', () => {
+    const d = fillDays([['2026-03-05', 4], ['2026-03-07', 2]], 30);
+    expect(d.length).toBe(30);
+    expect(d[0].start).toBe('2026-02-06');
+    expect(d[29]).toEqual({ start: '2026-03-07', end: '2026-03-07', count: 2 });
+    expect(d.reduce((s, b) => s + b.count, 0)).toBe(6);
+  });
   it('crosses month ends', () => {
     expect(fillDays([['2026-02-28', 1], ['2026-03-01', 1]]).length).toBe(2);
   });

@@ -17,15 +17,21 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const parseDay = (d: string) => Date.parse(`${d}T00:00:00Z`);
 
-/** Every day from the first to the last, with zeros where nothing was hit. */
-export function fillDays(points: readonly (readonly [string, number])[]): Bucket[] {
+/**
+ * Every day from the first to the last, with zeros where nothing was hit;
+ * at least `minDays` days (earlier days are added), so a few days of hits do
+ * not become a few fat columns.
+ */
+export function fillDays(points: readonly (readonly [string, number])[], minDays = 0): Bucket[] {
   const valid = points.filter(([d]) => !Number.isNaN(parseDay(d)));
   if (valid.length === 0) return [];
   const counts = new Map<string, number>();
   for (const [d, n] of valid) counts.set(d, (counts.get(d) ?? 0) + n);
   const days = [...counts.keys()].sort();
   const out: Bucket[] = [];
-  for (let t = parseDay(days[0]); t <= parseDay(days[days.length - 1]); t += DAY) {
+  const last = parseDay(days[days.length - 1]);
+  const first = Math.min(parseDay(days[0]), last - (minDays - 1) * DAY);
+  for (let t = first; t <= last; t += DAY) {
     const d = iso(t);
     out.push({ start: d, end: d, count: counts.get(d) ?? 0 });
   }
@@ -48,8 +54,8 @@ function keyOf(day: string, unit: Unit): string {
 }
 
 /** Hits per day, week or month, oldest first. */
-export function trend(points: readonly (readonly [string, number])[], maxBars = 90): { unit: Unit; buckets: Bucket[] } {
-  const days = fillDays(points);
+export function trend(points: readonly (readonly [string, number])[], maxBars = 90, minDays = 0): { unit: Unit; buckets: Bucket[] } {
+  const days = fillDays(points, minDays);
   const unit = unitFor(days.length, maxBars);
   if (unit === 'day') return { unit, buckets: days };
   const out: Bucket[] = [];
