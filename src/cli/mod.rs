@@ -2,6 +2,7 @@
 //! command here is a call into the library; nothing is decided here that a
 //! script, the desktop shell or the local server could not also get.
 
+mod gen_cmd;
 mod import_cmd;
 mod progress;
 mod search_cmd;
@@ -49,6 +50,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic, reproducible chat export (for benchmarks and load tests).
+    GenCorpus(gen_cmd::GenArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Info { json } => info(&open(&cli.db)?, json),
+        Command::GenCorpus(args) => gen_cmd::run(args),
     }
 }
 
