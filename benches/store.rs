@@ -5,8 +5,10 @@
 //!   search latency in-process through `Store::search` (limit 20) for
 //!   queries cut from the corpus that `redline gen-corpus` wrote with the
 //!   same options: 1-, 2-, 3- and 4-character Chinese queries and English
-//!   words, Q of each (default 50, so 250 queries). Prints p50/p95/max per
+//!   words, Q of each, plus Q two-term queries (a Chinese pair and an
+//!   English word; default Q = 50, so 300 queries). Prints p50/p95/max per
 //!   class and overall, and one JSON line (`--json PATH` appends it to a file).
+//! * `sqlite-version`: the version of the SQLite compiled into Redline.
 //! * `fts-csv DB OUT`: the full-text index's input for every message —
 //!   `id,body` with body the pre-tokenised text (`fts_tokens::index_text`) —
 //!   so that the `sqlite3` shell can build exactly the same FTS5 index.
@@ -54,6 +56,7 @@ enum Command {
         db: PathBuf,
         out: PathBuf,
     },
+    SqliteVersion,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -65,6 +68,10 @@ fn main() -> anyhow::Result<()> {
             search(&db, &opts, per_class, limit, json, verbose)
         }
         Command::FtsCsv { db, out } => fts_csv(&db, &out),
+        Command::SqliteVersion => {
+            println!("{}", rusqlite::version());
+            Ok(())
+        }
     }
 }
 
@@ -76,7 +83,16 @@ fn search(
     json: Option<PathBuf>,
     verbose: bool,
 ) -> anyhow::Result<()> {
-    let queries = corpus_gen::sample_queries(opts, per_class);
+    let mut queries = corpus_gen::sample_queries(opts, per_class);
+    // Two terms that each match many messages but rarely meet: FTS5 walks
+    // both lists to the end (the slow case for a conjunctive query).
+    let words = |class: &str| queries.iter().filter(|q| q.class == class).map(|q| q.text.clone()).collect::<Vec<_>>();
+    let pairs: Vec<corpus_gen::SampleQuery> = words("cjk2")
+        .into_iter()
+        .zip(words("en"))
+        .map(|(a, b)| corpus_gen::SampleQuery { class: "pair", text: format!("{a} {b}") })
+        .collect();
+    queries.extend(pairs);
     let store = Store::open(db)?;
     let status = store.index_status()?;
     anyhow::ensure!(status.pending == 0, "{} messages are not indexed yet; run `redline index`", status.pending);
@@ -97,6 +113,7 @@ fn search(
     let mut report = serde_json::Map::new();
     println!("search latency, limit {limit}, {} queries ({})", times.len(), db.display());
     println!("{:<6} {:>5} {:>10} {:>10} {:>10} {:>12}", "class", "n", "p50 ms", "p95 ms", "max ms", "full pages");
+    // `full pages`: queries that found `limit` hits (the others found fewer).
     for class in classes.iter().copied().chain(["all"]) {
         let mut t: Vec<&(&str, Duration, usize)> = times.iter().filter(|t| class == "all" || t.0 == class).collect();
         t.sort_by_key(|t| t.1);

@@ -17,14 +17,15 @@ use crate::text::{fold, utf16};
 
 const INDEXED_UPTO: &str = "fts_indexed_upto";
 /// Messages per transaction of the index build. Each commit flushes FTS5's
-/// in-memory terms to a new segment that later merges rewrite; 200,000
-/// messages (about 20 MB of pending terms) keep that to a few segments per
-/// million messages. With [`HASH_BYTES`] this took the build of 1M messages
-/// from 7.1 s to 5.4 s CPU (BENCHMARKS.md); it raises peak RSS by ~20 MB.
-const BATCH: i64 = 200_000;
-/// FTS5's `hashsize`: pending terms (default 1 MB) are flushed to a segment
-/// when they exceed it, so a 1 MB hash made ~40 small segments per 200,000
-/// messages.
+/// pending terms to a new segment that later merges rewrite, and checkpoints
+/// the WAL; 1M messages (~5 s of work here, the unit an interrupted build
+/// loses) made the build of 1M messages 0.8 s cheaper in CPU than 200,000
+/// and 1.7 s cheaper than the first 50,000 (BENCHMARKS.md). Memory does not
+/// grow with it: the pending terms are flushed at [`HASH_BYTES`] anyway.
+const BATCH: i64 = 1_000_000;
+/// FTS5's `hashsize`: pending terms are flushed to a new segment when they
+/// exceed it. The default 1 MB made ~40 small segments per 200,000 messages
+/// and as much merging; 32 MB adds ~20 MB to the peak RSS.
 const HASH_BYTES: i64 = 32 << 20;
 
 /// Where the index stands.
