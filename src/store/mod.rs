@@ -52,8 +52,8 @@ impl Store {
         // never corrupts; a crash can lose only the last transaction, which
         // the import then redoes (sources are idempotent by hash).
         // 16 KiB pages for a new file (ignored for an existing one): fewer,
-        // wider B-tree pages made the import of 1M messages ~10 % cheaper
-        // in CPU than 4 KiB (BENCHMARKS.md). It must precede WAL mode,
+        // wider B-tree pages made the import of 1M messages 8 % cheaper in
+        // CPU than 4 KiB (BENCHMARKS.md); index build and search unchanged. It must precede WAL mode,
         // which fixes the page size.
         conn.execute_batch("PRAGMA page_size = 16384;")?;
         conn.execute_batch(

@@ -5,12 +5,17 @@
 //! in-memory maps, so memory stays bounded by the number of chats and people,
 //! never by the number of messages. Nothing is visible to other connections
 //! until [`SourceWriter::finish`] commits; dropping the writer rolls back.
+//!
+//! Bulk imports are the hot path (1M messages in ~4 s of CPU): the writer
+//! turns off foreign-key checks it cannot fail and, for a source that is
+//! large next to the workspace, builds the message indexes once at the end
+//! instead of row by row. Both are undone before anyone else sees the data.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use rusqlite::{params, Connection, OptionalExtension, Statement};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::StoreError;
@@ -60,16 +65,7 @@ pub struct SourceSummary {
     pub skips: Vec<Skip>,
 }
 
-/// The statements run for every message, prepared once per source: looking
-/// them up in rusqlite's statement cache hashes the SQL text on every call.
-struct Hot<'c> {
-    message: Statement<'c>,
-    attachment: Statement<'c>,
-}
-
 pub struct SourceWriter<'c> {
-    /// Prepared at the first message (after the schema changes of `begin`).
-    hot: Option<Hot<'c>>,
     /// The connection, inside the transaction this writer opened.
     tx: &'c Connection,
     /// False once committed; `Drop` rolls back an open transaction.
@@ -103,7 +99,7 @@ impl<'c> SourceWriter<'c> {
         // Every id the writer stores in a reference column comes from a row
         // it inserted (or found) in this same transaction, so SQLite's
         // foreign-key checks (three parent look-ups per message) cannot
-        // fail here; they cost 0.8 s of 5.9 s CPU per 1M messages
+        // fail here; they cost 0.7 s of 6.0 s CPU per 1M messages
         // (BENCHMARKS.md). The pragma is a no-op inside a transaction, so it
         // is switched before BEGIN and back by `Drop`.
         let foreign_keys: bool = tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
@@ -118,7 +114,6 @@ impl<'c> SourceWriter<'c> {
         }
         // From here on `Drop` rolls back and restores the pragmas.
         let mut w = Self {
-            hot: None,
             tx,
             open: true,
             foreign_keys,
@@ -148,7 +143,7 @@ impl<'c> SourceWriter<'c> {
     /// never see the workspace without them). Inserting into an index costs
     /// a B-tree descent and page splits at ~800 places at once (one per chat
     /// and per sender); building it afterwards is one sort. For 1M messages
-    /// into an empty workspace this saves ~1 s of 5.9 s CPU (BENCHMARKS.md).
+    /// into an empty workspace this saved 1.0 s of 5.3 s CPU (BENCHMARKS.md).
     /// Rebuilding covers the rows already there too, so it is done only when
     /// the source may at least double the table.
     fn defer_indexes(&mut self) -> Result<(), StoreError> {
@@ -302,7 +297,14 @@ impl<'c> SourceWriter<'c> {
         let extra = m.extra.as_ref().map(|v| v.to_string());
         self.locator.clear();
         let _ = write!(self.locator, "{}", m.locator);
-        Hot::get(&mut self.hot, self.tx)?.message.execute(params![
+        self.tx
+            .prepare_cached(
+                "INSERT INTO messages(source_id, conversation_id, sender_id, sender_name, external_id,
+                   ts_utc_ms, ts_offset_min, ts_offset_assumed, kind, text, reply_to, forwarded_from,
+                   edited, deleted, amount, currency, payment_status, payment_memo, transfer_id, locator, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            )?
+            .execute(params![
                 self.source_id,
                 conversation_id,
                 sender_id,
@@ -340,14 +342,12 @@ impl<'c> SourceWriter<'c> {
     }
 
     fn attachment(&mut self, message_id: i64, a: &AttachmentRecord) -> Result<(), StoreError> {
-        Hot::get(&mut self.hot, self.tx)?.attachment.execute(params![
-            message_id,
-            a.file_name,
-            a.mime,
-            a.size.map(|s| s as i64),
-            a.sha256,
-            a.export_path
-        ])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO attachments(message_id, file_name, mime, size_bytes, sha256, export_path)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![message_id, a.file_name, a.mime, a.size.map(|s| s as i64), a.sha256, a.export_path])?;
         self.attachments += 1;
         Ok(())
     }
@@ -391,7 +391,6 @@ impl<'c> SourceWriter<'c> {
     pub fn finish(mut self) -> Result<SourceSummary, StoreError> {
         let conversations = self.conversations.len() as u64;
         let participants = self.participants.len() as u64;
-        self.hot = None;
         self.restore_indexes()?;
         self.tx.execute(
             "UPDATE sources SET conversations = ?2, participants = ?3, messages = ?4, attachments = ?5, skipped = ?6
@@ -425,35 +424,9 @@ impl<'c> SourceWriter<'c> {
     }
 }
 
-impl<'c> Hot<'c> {
-    /// The statements, prepared on first use.
-    fn get<'a>(slot: &'a mut Option<Self>, conn: &'c Connection) -> Result<&'a mut Self, StoreError> {
-        match slot {
-            Some(hot) => Ok(hot),
-            None => Ok(slot.insert(Self::prepare(conn)?)),
-        }
-    }
-
-    fn prepare(conn: &'c Connection) -> Result<Self, StoreError> {
-        Ok(Self {
-            message: conn.prepare(
-                "INSERT INTO messages(source_id, conversation_id, sender_id, sender_name, external_id,
-                   ts_utc_ms, ts_offset_min, ts_offset_assumed, kind, text, reply_to, forwarded_from,
-                   edited, deleted, amount, currency, payment_status, payment_memo, transfer_id, locator, extra)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-            )?,
-            attachment: conn.prepare(
-                "INSERT INTO attachments(message_id, file_name, mime, size_bytes, sha256, export_path)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?,
-        })
-    }
-}
-
 impl Drop for SourceWriter<'_> {
     /// Not committed: leave the workspace exactly as it was.
     fn drop(&mut self) {
-        self.hot = None;
         if self.open {
             let _ = self.tx.execute_batch("ROLLBACK");
         }
