@@ -60,13 +60,15 @@ json() {
         "$JSON" > "$tmp" && mv "$tmp" "$JSON"
 }
 # timed NAME CMD...: run under GNU time; sets T_WALL T_CPU T_RSS_MB T_LOAD.
+# Returns the command's exit status.
 timed() {
-    local name=$1; shift
+    local name=$1 status=0; shift
     T_LOAD=$(load)
-    "$TIME" -f "%e %U %S %M" -o "$DIR/$name.time" "$@"
-    read -r T_WALL T_USER T_SYS T_RSS < "$DIR/$name.time"
+    "$TIME" -f "%e %U %S %M" -o "$DIR/$name.time" "$@" || status=$?
+    read -r T_WALL T_USER T_SYS T_RSS < <(tail -n 1 "$DIR/$name.time")
     T_CPU=$(awk -v u="$T_USER" -v s="$T_SYS" 'BEGIN { printf "%.2f", u + s }')
     T_RSS_MB=$(awk -v k="$T_RSS" 'BEGIN { printf "%.0f", k / 1024 }')
+    return $status
 }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", (t > 0) ? n / t : 0 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
@@ -144,10 +146,15 @@ if "$REDLINE" formats | grep -q '^whatsapp'; then
     [ -s "$WA" ] || "$REDLINE" gen-corpus --messages "$MESSAGES" --seed "$SEED" --format whatsapp --out "$WA"
     WDB="$DIR/redline-whatsapp.db"
     rm -f "$WDB" "$WDB-wal" "$WDB-shm"
-    timed wa "$REDLINE" --db "$WDB" import --no-index --tz Asia/Shanghai "$WA" > "$DIR/import-whatsapp.log"
-    WSTORED=$(sqlite3 "$WDB" "SELECT count(*) FROM messages")
-    say "WhatsApp Android txt ($(mb "$(stat -c %s "$WA")") MB): $WSTORED messages stored, $T_WALL s wall, $T_CPU s CPU, $(rate "$WSTORED" "$T_WALL") messages/s (wall), $(rate "$WSTORED" "$T_CPU")/s (CPU), peak RSS $T_RSS_MB MB, load $T_LOAD."
-    json whatsapp_rate "$(rate "$WSTORED" "$T_WALL")"
+    if timed wa "$REDLINE" --db "$WDB" import --no-index --tz Asia/Shanghai "$WA" > "$DIR/import-whatsapp.log" 2>&1; then
+        WSTORED=$(sqlite3 "$WDB" "SELECT count(*) FROM messages")
+        WFORMAT=$(sqlite3 "$WDB" "SELECT group_concat(format) FROM sources")
+        say "WhatsApp Android txt ($(mb "$(stat -c %s "$WA")") MB, detected as \`$WFORMAT\`): $WSTORED messages stored of $MESSAGES written, $T_WALL s wall, $T_CPU s CPU, $(rate "$WSTORED" "$T_WALL") messages/s (wall), $(rate "$WSTORED" "$T_CPU")/s (CPU), peak RSS $T_RSS_MB MB, load $T_LOAD."
+        json whatsapp_rate "$(rate "$WSTORED" "$T_WALL")"
+    else
+        say "WhatsApp txt: the import failed (see $DIR/import-whatsapp.log)."
+        json whatsapp_rate "failed"
+    fi
     rm -f "$WDB" "$WDB-wal" "$WDB-shm"
 else
     say "WhatsApp txt: whatsapp importer not available in this build (\`redline formats\` has no whatsapp entry)."

@@ -51,6 +51,9 @@ enum Command {
         /// Print every query with its time and hit count.
         #[arg(long)]
         verbose: bool,
+        /// Time these queries (class `given`) instead of the sampled ones.
+        #[arg(long = "query")]
+        queries: Vec<String>,
     },
     FtsCsv {
         db: PathBuf,
@@ -63,9 +66,14 @@ fn main() -> anyhow::Result<()> {
     // `cargo bench` appends `--bench` to the arguments of every bench target.
     let args = Args::parse_from(std::env::args().filter(|a| a != "--bench"));
     match args.command {
-        Command::Search { db, messages, seed, conversations, format, per_class, limit, json, verbose } => {
+        Command::Search { db, messages, seed, conversations, format, per_class, limit, json, verbose, queries } => {
             let opts = GenOptions { conversations, ..GenOptions::new(messages, seed, format) };
-            search(&db, &opts, per_class, limit, json, verbose)
+            let queries = if queries.is_empty() {
+                sampled_queries(&opts, per_class)
+            } else {
+                queries.into_iter().map(|text| corpus_gen::SampleQuery { class: "given", text }).collect()
+            };
+            search(&db, &queries, limit, json, verbose)
         }
         Command::FtsCsv { db, out } => fts_csv(&db, &out),
         Command::SqliteVersion => {
@@ -75,14 +83,8 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn search(
-    db: &PathBuf,
-    opts: &GenOptions,
-    per_class: usize,
-    limit: usize,
-    json: Option<PathBuf>,
-    verbose: bool,
-) -> anyhow::Result<()> {
+/// The corpus's sample queries plus two-term pairs.
+fn sampled_queries(opts: &GenOptions, per_class: usize) -> Vec<corpus_gen::SampleQuery> {
     let mut queries = corpus_gen::sample_queries(opts, per_class);
     // Two terms that each match many messages but rarely meet: FTS5 walks
     // both lists to the end (the slow case for a conjunctive query).
@@ -93,11 +95,21 @@ fn search(
         .map(|(a, b)| corpus_gen::SampleQuery { class: "pair", text: format!("{a} {b}") })
         .collect();
     queries.extend(pairs);
+    queries
+}
+
+fn search(
+    db: &PathBuf,
+    queries: &[corpus_gen::SampleQuery],
+    limit: usize,
+    json: Option<PathBuf>,
+    verbose: bool,
+) -> anyhow::Result<()> {
     let store = Store::open(db)?;
     let status = store.index_status()?;
     anyhow::ensure!(status.pending == 0, "{} messages are not indexed yet; run `redline index`", status.pending);
     let mut times: Vec<(&'static str, Duration, usize)> = Vec::with_capacity(queries.len());
-    for q in &queries {
+    for q in queries {
         let start = Instant::now();
         let hits = store.search(&q.text, limit)?;
         let took = start.elapsed();

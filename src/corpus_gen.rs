@@ -295,11 +295,22 @@ impl World {
         let whatsapp = opts.format == OutputFormat::WhatsApp;
         let chats_wanted = if whatsapp { 1 } else { opts.conversations.max(1) };
         let people_wanted = (chats_wanted as usize * 3).clamp(12, 20_000);
-        let people = (0..people_wanted).map(|i| person(&mut rng, i)).collect::<Vec<_>>();
+        let mut people = (0..people_wanted).map(|i| person(&mut rng, i)).collect::<Vec<_>>();
         let mut chats = Vec::with_capacity(chats_wanted as usize);
         for i in 0..chats_wanted as usize {
             let group = whatsapp || i == 0 || rng.chance(700);
             chats.push(if group { group_chat(&mut rng, &people, i, whatsapp) } else { direct_chat(&mut rng, &people, i) });
+        }
+        if whatsapp {
+            // A WhatsApp export names contacts missing from the phone's
+            // address book by their number: the last member and a few more.
+            let members = &chats[0].members;
+            for (k, &m) in members.iter().enumerate().skip(1) {
+                if k + 1 == members.len() || rng.chance(200) {
+                    let (a, b, c) = (30 + rng.below(70), rng.below(10_000), rng.below(10_000));
+                    people[m as usize].name = format!("+86 1{a:02} {b:04} {c:04}");
+                }
+            }
         }
         // Spread the corpus over up to two years (nights and weekends are
         // quieter, so a year of office hours is about two years); small
@@ -771,6 +782,7 @@ mod tests {
         assert!(lines.len() > 4000, "some messages have continuation lines");
         assert!(!text.contains('\r'));
         assert!(text.contains(": <Media omitted>\n"));
+        assert!(regex::Regex::new(r"(?m)^\d{2}/\d{2}/\d{4}, \d{2}:\d{2} - \+86 1\d{2} \d{4} \d{4}: ").unwrap().is_match(&text));
         assert_eq!(s.conversations, 1);
     }
 
