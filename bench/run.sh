@@ -137,7 +137,7 @@ say "Redline / sqlite3 (rows + same indexes): $(ratio "$S3_WALL" "$IMPORT_WALL")
 say ""
 json sqlite3_import_wall_s "$S3_WALL"; json sqlite3_import_cpu_s "$S3_CPU"
 json ratio_import_wall "$(ratio "$S3_WALL" "$IMPORT_WALL")"; json ratio_import_cpu "$(ratio "$S3_CPU" "$IMPORT_CPU")"
-rm -f "$ROWS_CSV"
+rm -f "$ROWS_CSV" "$S3" "$S3-wal" "$S3-shm"
 
 # --- WhatsApp txt ---------------------------------------------------------------
 if "$REDLINE" formats | grep -q '^whatsapp'; then
