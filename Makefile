@@ -16,7 +16,7 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/redline.db
 
-.PHONY: all deps apt-deps ui-deps build ui shell demo test test-rust test-rules test-ui bench help
+.PHONY: all deps apt-deps ui-deps build ui shell demo open-demo test test-rust test-rules test-ui bench help
 
 help:
 	@echo "make demo   build Redline, import the bundled demo dataset, show a summary and a search"
@@ -59,13 +59,29 @@ demo: deps build
 	@echo
 	./target/release/redline --db $(DEMO_DB) sources
 	@echo
+	./target/release/redline --db $(DEMO_DB) scan
+	@echo
+	./target/release/redline --db $(DEMO_DB) cases list --limit 10
+	@echo
 	@echo '$$ redline search 红包'
-	@./target/release/redline --db $(DEMO_DB) search 红包 --limit 5
+	@./target/release/redline --db $(DEMO_DB) search 红包 --limit 5 || true
 	@echo
-	@echo '$$ redline search "内部文件"'
-	@./target/release/redline --db $(DEMO_DB) search 内部文件 --limit 5
+	@echo '$$ redline search "guaranteed returns"'
+	@./target/release/redline --db $(DEMO_DB) search '"guaranteed returns"' --limit 5 || true
 	@echo
-	@echo "The demo workspace is $(DEMO_DB): try ./target/release/redline --db $(DEMO_DB) search WORD"
+	@$(MAKE) --no-print-directory open-demo
+
+# The workstation on the demo workspace: the desktop app when there is a
+# display, otherwise the browser UI through `redline serve`.
+open-demo:
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] && pkg-config --exists webkit2gtk-4.1 2>/dev/null; then \
+		$(MAKE) --no-print-directory shell && \
+		echo "Opening the desktop workstation on $(DEMO_DB) (close the window to finish)" && \
+		REDLINE_DB=$(abspath $(DEMO_DB)) ./target/debug/redline-desktop; \
+	else \
+		echo "No display: serving the workstation to your browser instead (Ctrl-C to stop)."; \
+		./target/release/redline --db $(DEMO_DB) serve --port 8765; \
+	fi
 
 test: deps test-rust test-rules test-ui shell
 

@@ -5,6 +5,7 @@
 //! offers functions; the CLI (`src/main.rs`), the desktop shell and the local
 //! server are thin layers over this library.
 
+pub mod corpus_gen;
 pub mod import;
 pub mod rules;
 pub mod api;

@@ -2,6 +2,7 @@
 //! command here is a call into the library; nothing is decided here that a
 //! script, the desktop shell or the local server could not also get.
 
+mod gen_cmd;
 mod import_cmd;
 mod progress;
 mod review_cmd;
@@ -100,6 +101,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic, reproducible chat export (for benchmarks and load tests).
+    GenCorpus(gen_cmd::GenArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(a) => scan_cmd::scan(&cli.db, &actor, a),
         Command::Hits(a) => scan_cmd::hits(&cli.db, a),
         Command::Rules(c) => rules_cmd::run(&cli.db, c),
+        Command::GenCorpus(args) => gen_cmd::run(args),
     }
 }
 
