@@ -41,12 +41,19 @@ export function cli(args, opts = {}) {
   });
 }
 
+/** The built UI that `redline serve` serves (`npm run build`). */
+export function uiDist() {
+  const dist = process.env.REDLINE_UI ?? path.join(ROOT, 'ui', 'dist');
+  if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} has no index.html: run \`npm run build\` in ui/ first`);
+  return dist;
+}
+
 /**
- * Start `redline --db DB serve --port 0` and wait for the line it prints
- * first: `Redline is serving http://127.0.0.1:PORT/?token=TOKEN`.
+ * Start `redline --db DB serve --port 0 --ui ui/dist` and wait for the line
+ * it prints first: `Redline is serving http://127.0.0.1:PORT/?token=TOKEN`.
  */
 export async function serve(db, { reviewer = 'alice' } = {}) {
-  const proc = spawn(redlineBin(), ['--db', db, 'serve', '--port', '0'], {
+  const proc = spawn(redlineBin(), ['--db', db, 'serve', '--port', '0', '--ui', uiDist()], {
     env: { ...process.env, REDLINE_REVIEWER: reviewer, BROWSER: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -79,6 +79,8 @@ export class HttpBackend implements Backend {
       const code = res.status === 401 ? 'unauthorized' : res.status === 403 ? 'forbidden' : `http_${res.status}`;
       throw new ApiFailure({ code, message: text.trim() || `${res.status} ${res.statusText}` });
     }
+    // A cancelled task answers 200 with the error that says so.
+    if (body && typeof body === 'object' && 'code' in body && !('type' in body)) throw toFailure(body);
     if (!body || typeof body !== 'object' || !('type' in body)) {
       throw new ApiFailure({ code: 'bad_response', message: 'the server sent something that is not an API response' });
     }
