@@ -256,6 +256,17 @@ impl RuleSet {
         &self.packs
     }
 
+    /// The normalised literals in the automata (benchmarks and diagnostics).
+    pub fn literals(&self) -> Vec<String> {
+        self.groups.iter().flat_map(|g| g.literals.iter().cloned()).collect()
+    }
+
+    /// Every term as written in the packs (benchmarks compare a plain
+    /// literal search over these with the full matcher).
+    pub fn terms_as_written(&self) -> Vec<String> {
+        self.groups.iter().flat_map(|g| g.terms.iter().map(|t| t.display.clone())).collect()
+    }
+
     /// Every rule that fires on the message.
     pub fn match_message(&self, m: &MessageView) -> Vec<RuleMatch> {
         let mut out = Vec::new();
