@@ -81,6 +81,9 @@ impl Store {
         let mut upto = self.indexed_upto()?;
         let mut done = 0u64;
         let mut body = String::new();
+        if total == 0 {
+            return Ok(0);
+        }
         // A setting of the index (stored in message_fts_config); harmless
         // to write again.
         self.conn().execute("INSERT INTO message_fts(message_fts, rank) VALUES ('hashsize', ?1)", [HASH_BYTES])?;
