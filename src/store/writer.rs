@@ -155,8 +155,10 @@ impl<'c> SourceWriter<'c> {
         let indexes: Vec<(String, String)> = self
             .tx
             .prepare(
+                // Unique indexes enforce something and stay.
                 "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name IN ('messages', 'attachments') AND sql IS NOT NULL",
+                 WHERE type = 'index' AND tbl_name IN ('messages', 'attachments') AND sql IS NOT NULL
+                   AND upper(sql) NOT LIKE 'CREATE UNIQUE%'",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
