@@ -98,3 +98,4 @@ test-ui: ui-deps
 
 bench: apt-deps
 	bash bench/run.sh
+	bash bench/scan.sh
