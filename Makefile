@@ -16,11 +16,12 @@ APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/redline.db
 
-.PHONY: all deps apt-deps ui-deps build ui shell demo open-demo test test-rust test-rules test-ui bench help
+.PHONY: all deps apt-deps ui-deps build ui shell demo open-demo test test-rust test-rules test-ui test-e2e test-desktop bench help
 
 help:
 	@echo "make demo   build Redline, import the bundled demo dataset, show a summary and a search"
-	@echo "make test   run every test (Rust unit + integration, corpus, UI unit tests, desktop shell build)"
+	@echo "make test   run every test: Rust unit and integration (with the shared corpus when REDLINE_CORPUS is set),"
+	@echo "            rule packs, UI unit tests, end-to-end in Chromium, the desktop app under Xvfb"
 	@echo "make bench  run the benchmarks (long; figures go to BENCHMARKS.md by hand)"
 
 deps: apt-deps ui-deps
@@ -83,7 +84,7 @@ open-demo:
 		./target/release/redline --db $(DEMO_DB) serve --port 8765; \
 	fi
 
-test: deps test-rust test-rules test-ui shell
+test: deps test-rust test-rules test-ui test-e2e test-desktop
 
 test-rust:
 	$(CARGO) test --workspace --exclude redline-desktop
@@ -96,5 +97,18 @@ test-rules:
 test-ui: ui-deps
 	cd ui && $(NPM) run check && $(NPM) test
 
+# The built UI in real Chromium against a real `redline serve` (screenshots
+# in test-artifacts/ui/).
+test-e2e: ui
+	$(CARGO) build -q -p redline
+	cd ui && REDLINE_BIN=$(CURDIR)/target/debug/redline $(NPM) run e2e
+
+# The real desktop binary under Xvfb, driven through WebDriver (screenshots
+# in test-artifacts/desktop/).
+test-desktop: shell
+	$(CARGO) build -q -p redline
+	REDLINE_BIN=$(CURDIR)/target/debug/redline DESKTOP_BIN=$(CURDIR)/target/debug/redline-desktop node --test tests/desktop/
+
 bench: apt-deps
 	bash bench/run.sh
+	bash bench/scan.sh

@@ -26,11 +26,12 @@ use redline::store::{fts_tokens, Store};
 #[derive(Parser)]
 struct Args {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Search latency over queries drawn from the corpus `gen-corpus` wrote with these options.
     Search {
         db: PathBuf,
         #[arg(long)]
@@ -55,17 +56,24 @@ enum Command {
         #[arg(long = "query")]
         queries: Vec<String>,
     },
+    /// Write `id,body` (the index form of every message) as CSV.
     FtsCsv {
         db: PathBuf,
         out: PathBuf,
     },
+    /// Print the version of the SQLite compiled into Redline.
     SqliteVersion,
 }
 
 fn main() -> anyhow::Result<()> {
-    // `cargo bench` appends `--bench` to the arguments of every bench target.
+    // `cargo bench` appends `--bench` to the arguments of every bench
+    // target; `cargo test --all-targets` runs it with no command at all.
     let args = Args::parse_from(std::env::args().filter(|a| a != "--bench"));
-    match args.command {
+    let Some(command) = args.command else {
+        eprintln!("store bench helper: no command (bench/run.sh drives it; see --help)");
+        return Ok(());
+    };
+    match command {
         Command::Search { db, messages, seed, conversations, format, per_class, limit, json, verbose, queries } => {
             let opts = GenOptions { conversations, ..GenOptions::new(messages, seed, format) };
             let queries = if queries.is_empty() {

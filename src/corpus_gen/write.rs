@@ -26,7 +26,7 @@ impl<W: Write> Write for Counting<W> {
 
 enum Out<W: Write> {
     Plain(Counting<W>),
-    Csv(csv::Writer<Counting<W>>),
+    Csv(Box<csv::Writer<Counting<W>>>),
 }
 
 pub(super) struct Sink<W: Write> {
@@ -79,7 +79,7 @@ impl<W: Write> Sink<W> {
             OutputFormat::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(counting);
                 w.write_record(CSV_HEADER)?;
-                Out::Csv(w)
+                Out::Csv(Box::new(w))
             }
             OutputFormat::Jsonl | OutputFormat::WhatsApp => Out::Plain(counting),
         };

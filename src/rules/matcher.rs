@@ -256,6 +256,17 @@ impl RuleSet {
         &self.packs
     }
 
+    /// The normalised literals in the automata (benchmarks and diagnostics).
+    pub fn literals(&self) -> Vec<String> {
+        self.groups.iter().flat_map(|g| g.literals.iter().cloned()).collect()
+    }
+
+    /// Every term as written in the packs (benchmarks compare a plain
+    /// literal search over these with the full matcher).
+    pub fn terms_as_written(&self) -> Vec<String> {
+        self.groups.iter().flat_map(|g| g.terms.iter().map(|t| t.display.clone())).collect()
+    }
+
     /// Every rule that fires on the message.
     pub fn match_message(&self, m: &MessageView) -> Vec<RuleMatch> {
         let mut out = Vec::new();
@@ -271,12 +282,30 @@ impl RuleSet {
     }
 
     fn match_group(&self, g: &Group, m: &MessageView, out: &mut Vec<RuleMatch>) {
-        // First pass without the offset map: most messages match nothing.
-        let plain = normalize_str(m.text, &g.opts);
-        let mut candidates: Vec<usize> = g.always.clone();
+        // One normalisation per message and setting; its offset map is used
+        // only when a candidate rule has to place highlights.
+        let norm = normalize(m.text, &g.opts);
+        let plain = norm.text.as_str();
+        let mut candidates: Vec<usize> = Vec::new();
+        for &ri in &g.always {
+            let rule = &g.rules[ri];
+            if rule.query.is_none() && rule.regexes.is_empty() && rule.unless.is_none() {
+                // Metadata only (kind, amount, attachment, sender, time): no
+                // text to look at, so no offset map is needed. Most messages
+                // fail these conditions at once.
+                if m.kind == Some(MessageKind::System) && !rule.meta.kinds.as_ref().is_some_and(|k| k.contains(&MessageKind::System)) {
+                    continue;
+                }
+                if let Some(conditions) = meta_holds(&rule.meta, m, &g.opts) {
+                    out.push(self.rule_match(rule, Vec::new(), conditions));
+                }
+            } else {
+                candidates.push(ri);
+            }
+        }
         let mut hits_any = false;
         if let Some(ac) = &g.automaton {
-            for mat in ac.find_overlapping_iter(&plain) {
+            for mat in ac.find_overlapping_iter(plain) {
                 for &t in &g.pattern_terms[mat.pattern().as_usize()] {
                     // Word boundaries are checked in the second pass, with the map.
                     {
@@ -291,12 +320,11 @@ impl RuleSet {
         // them matches still skips the offset map (most messages).
         candidates.extend((0..g.rules.len()).filter(|&i| {
             let r = &g.rules[i];
-            r.query.is_none() && !r.regexes.is_empty() && r.regexes.iter().any(|(_, re)| re.is_match(&plain))
+            r.query.is_none() && !r.regexes.is_empty() && r.regexes.iter().any(|(_, re)| re.is_match(plain))
         }));
         if candidates.is_empty() {
             return;
         }
-        let norm = normalize(m.text, &g.opts);
         let occ = if hits_any { occurrences(g, &norm) } else { Occurrences { by_term: HashMap::new() } };
         let mut units: Option<Vec<(usize, u32)>> = None;
         candidates.sort_unstable();
@@ -368,9 +396,13 @@ impl RuleSet {
         }
         evidence.sort_by_key(|e| (e.start, e.end));
         evidence.dedup_by(|a, b| a.start == b.start && a.end == b.end);
+        Some(self.rule_match(rule, evidence, conditions))
+    }
+
+    fn rule_match(&self, rule: &CompiledRule, evidence: Vec<Evidence>, conditions: Vec<String>) -> RuleMatch {
         let pack = &self.packs[rule.pack];
         let rl = &pack.red_lines[rule.red_line];
-        Some(RuleMatch {
+        RuleMatch {
             pack: pack.id.clone(),
             pack_version: pack.version.clone(),
             red_line: rl.id.clone(),
@@ -378,7 +410,7 @@ impl RuleSet {
             severity: rule.severity,
             evidence,
             conditions,
-        })
+        }
     }
 }
 

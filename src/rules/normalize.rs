@@ -330,6 +330,9 @@ fn fold_chars(text: &str, opts: &NormalizeOptions) -> Vec<Item> {
     } else {
         None
     };
+    // Most text is already in NFKC: one quick check saves a per-char
+    // decomposition (the most expensive step here).
+    let text_is_nfkc = !opts.nfkc || unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes;
     let mut pending = Steps::NONE;
     let mut buf: Vec<char> = Vec::with_capacity(4);
     for (k, (i, c)) in text.char_indices().enumerate() {
@@ -370,12 +373,13 @@ fn fold_chars(text: &str, opts: &NormalizeOptions) -> Vec<Item> {
             }
         }
         buf.clear();
-        if opts.nfkc {
+        if opts.nfkc && !text_is_nfkc {
             buf.extend(std::iter::once(base).nfkc());
             if buf.len() != 1 || buf[0] != base {
                 steps |= Steps::WIDTH;
             }
-        } else {
+        }
+        if buf.is_empty() {
             buf.push(base);
         }
         for &b in buf.iter() {

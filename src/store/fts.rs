@@ -18,14 +18,19 @@ use crate::text::{fold, utf16};
 const INDEXED_UPTO: &str = "fts_indexed_upto";
 /// Messages per transaction of the index build. Each commit flushes FTS5's
 /// pending terms to a new segment that later merges rewrite, and checkpoints
-/// the WAL; 1M messages (~5 s of work here, the unit an interrupted build
-/// loses) made the build of 1M messages 0.8 s cheaper in CPU than 200,000
-/// and 1.7 s cheaper than the first 50,000 (BENCHMARKS.md). Memory does not
-/// grow with it: the pending terms are flushed at [`HASH_BYTES`] anyway.
+/// the WAL. Together with [`HASH_BYTES`], 1M-message batches took the build
+/// of 1M messages from 6.6 s (50,000 per batch, 1 MB hash) to 4.3 s of CPU;
+/// 200,000 per batch gave 4.7 s (BENCHMARKS.md). An interrupted build loses
+/// at most one batch (~5 s of work). Memory does not grow with the batch:
+/// pending terms are flushed at `HASH_BYTES` anyway.
 const BATCH: i64 = 1_000_000;
+/// How often (in messages) `index_pending` reports progress within a batch.
+const PROGRESS_EVERY: u64 = 50_000;
 /// FTS5's `hashsize`: pending terms are flushed to a new segment when they
-/// exceed it. The default 1 MB made ~40 small segments per 200,000 messages
-/// and as much merging; 32 MB adds ~20 MB to the peak RSS.
+/// exceed it. The default (1 MB) flushes a small segment every few thousand
+/// messages, which merges then rewrite; 16–32 MB saved ~1.5 s of 7.4 s CPU
+/// per 1M messages and adds up to ~40 MB to the peak RSS (74 → 114 MB with
+/// 1M-message batches; BENCHMARKS.md).
 const HASH_BYTES: i64 = 32 << 20;
 
 /// Where the index stands.
@@ -69,12 +74,16 @@ impl Store {
     }
 
     /// Index every message not yet in the full-text index. `progress` gets
-    /// (done, total) after each batch. Returns the number of messages indexed.
+    /// (done, total) every 50,000 messages and after each batch. Returns the
+    /// number of messages indexed.
     pub fn index_pending(&mut self, mut progress: impl FnMut(u64, u64)) -> Result<u64, StoreError> {
         let total = self.index_status()?.pending;
         let mut upto = self.indexed_upto()?;
         let mut done = 0u64;
         let mut body = String::new();
+        if total == 0 {
+            return Ok(0);
+        }
         // A setting of the index (stored in message_fts_config); harmless
         // to write again.
         self.conn().execute("INSERT INTO message_fts(message_fts, rank) VALUES ('hashsize', ?1)", [HASH_BYTES])?;
@@ -92,6 +101,9 @@ impl Store {
                     insert.execute(params![id, body])?;
                     last = id;
                     done += 1;
+                    if done % PROGRESS_EVERY == 0 {
+                        progress(done, total);
+                    }
                 }
             }
             if last == upto {

@@ -1,0 +1,180 @@
+//! Scan throughput of the rule engine, next to ripgrep doing a plain
+//! literal search with the same terms (`cargo bench --bench scan -- ...`,
+//! driven by `bench/scan.sh`; `harness = false`, never run by `cargo test`).
+//!
+//! `run JSONL [--limit N] [--out DIR]` reads the message texts of a generic
+//! JSONL export (as `redline gen-corpus` writes), then on one core:
+//!
+//! 1. normalisation only (the default pack's settings), MB/s;
+//! 2. the full matcher with the built-in packs (`RuleSet::match_message`:
+//!    normalisation, the automaton, boolean/proximity/regex evaluation and
+//!    the offset map for candidates), MB/s and hits;
+//! 3. the automaton alone over pre-normalised text, aho-corasick against
+//!    daachorse's character-wise automaton on the CJK literals;
+//! 4. `rg -F -i -c -f terms.txt` with the packs' terms as written, over the
+//!    same texts written one message per line (ripgrep uses every core; it
+//!    is also run with `-j1`), and the ratio.
+//!
+//! Figures are printed as a Markdown table and one JSON line.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use redline::model::MessageKind;
+use redline::rules::normalize::{normalize_str, NormalizeOptions};
+use redline::rules::{self, MessageView, RuleSet};
+
+fn mbps(bytes: usize, secs: f64) -> f64 {
+    bytes as f64 / 1e6 / secs
+}
+
+fn read_texts(path: &str, limit: usize) -> Vec<String> {
+    let f = std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = Vec::new();
+    for line in std::io::BufReader::new(f).lines() {
+        let Ok(line) = line else { break };
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+            if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
+                out.push(t.to_string());
+            }
+        }
+        if out.len() >= limit {
+            break;
+        }
+    }
+    out
+}
+
+fn time_rg(args: &[&str]) -> Option<(f64, String)> {
+    let t = Instant::now();
+    let out = std::process::Command::new("rg").args(args).output().ok()?;
+    let secs = t.elapsed().as_secs_f64();
+    Some((secs, String::from_utf8_lossy(&out.stdout).trim().to_string()))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) != Some("run") || args.len() < 2 {
+        eprintln!("usage: cargo bench --bench scan -- run MESSAGES.jsonl [--limit N] [--out DIR]");
+        std::process::exit(2);
+    }
+    let path = &args[1];
+    let mut limit = usize::MAX;
+    let mut out_dir = std::env::temp_dir().join("redline-scan-bench");
+    let mut i = 2;
+    while i + 1 < args.len() {
+        match args[i].as_str() {
+            "--limit" => limit = args[i + 1].parse().expect("--limit N"),
+            "--out" => out_dir = PathBuf::from(&args[i + 1]),
+            _ => {}
+        }
+        i += 2;
+    }
+    std::fs::create_dir_all(&out_dir).expect("out dir");
+    let texts = read_texts(path, limit);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    eprintln!("{} messages, {:.1} MB of text", texts.len(), bytes as f64 / 1e6);
+
+    let sources = rules::builtin().expect("built-in packs");
+    let set = RuleSet::compile(&sources).expect("packs compile");
+    let opts = sources[0].file.pack.normalize;
+
+    // 1. normalisation only
+    let t = Instant::now();
+    let mut n = 0usize;
+    for s in &texts {
+        n += normalize_str(s, &opts).len();
+    }
+    let norm_secs = t.elapsed().as_secs_f64();
+    std::hint::black_box(n);
+
+    // 2. the full matcher
+    let t = Instant::now();
+    let mut hits = 0usize;
+    let mut messages_hit = 0usize;
+    for s in &texts {
+        let m = set.match_message(&MessageView { text: s, kind: Some(MessageKind::Text), ..Default::default() });
+        hits += m.len();
+        messages_hit += usize::from(!m.is_empty());
+    }
+    let match_secs = t.elapsed().as_secs_f64();
+
+    // 3. automata alone on pre-normalised text: aho-corasick vs daachorse on CJK literals
+    let normalized: Vec<String> = texts.iter().map(|s| normalize_str(s, &opts)).collect();
+    let cjk: Vec<String> = set
+        .literals()
+        .into_iter()
+        .filter(|l| !l.is_empty() && l.chars().all(|c| redline::rules::normalize::is_cjk(c)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let ac = aho_corasick::AhoCorasick::new(&cjk).expect("aho-corasick");
+    let t = Instant::now();
+    let mut c1 = 0usize;
+    for s in &normalized {
+        c1 += ac.find_overlapping_iter(s).count();
+    }
+    let ac_secs = t.elapsed().as_secs_f64();
+    let da: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
+        daachorse::CharwiseDoubleArrayAhoCorasick::new(&cjk).expect("daachorse");
+    let t = Instant::now();
+    let mut c2 = 0usize;
+    for s in &normalized {
+        c2 += da.find_overlapping_iter(s).count();
+    }
+    let da_secs = t.elapsed().as_secs_f64();
+    assert_eq!(c1, c2, "both automata must find the same CJK matches");
+
+    // 4. ripgrep over the same text, with the packs' terms as written
+    let text_file = out_dir.join("messages.txt");
+    let terms_file = out_dir.join("terms.txt");
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&text_file).expect("text file"));
+        for s in &texts {
+            writeln!(w, "{}", s.replace(['\n', '\r'], " ")).expect("write");
+        }
+        let mut w = BufWriter::new(std::fs::File::create(&terms_file).expect("terms file"));
+        let mut terms: Vec<String> = set.terms_as_written().into_iter().filter(|t| !t.trim().is_empty()).collect();
+        terms.sort();
+        terms.dedup();
+        for t in terms {
+            writeln!(w, "{t}").expect("write");
+        }
+    }
+    let tf = terms_file.to_string_lossy().to_string();
+    let xf = text_file.to_string_lossy().to_string();
+    // Warm the page cache once.
+    let _ = time_rg(&["-F", "-i", "-c", "-f", &tf, &xf]);
+    let rg_all = time_rg(&["-F", "-i", "-c", "-f", &tf, &xf]);
+    let rg_one = time_rg(&["-j1", "-F", "-i", "-c", "-f", &tf, &xf]);
+
+    let match_mbps = mbps(bytes, match_secs);
+    println!("| measure | time (s) | MB/s |");
+    println!("| --- | ---: | ---: |");
+    println!("| normalisation only (1 core) | {norm_secs:.2} | {:.1} |", mbps(bytes, norm_secs));
+    println!("| full matcher, built-in packs (1 core) | {match_secs:.2} | {match_mbps:.1} |");
+    println!("| aho-corasick, {} CJK literals, normalised text | {ac_secs:.2} | {:.1} |", cjk.len(), mbps(bytes, ac_secs));
+    println!("| daachorse (charwise), same literals and text | {da_secs:.2} | {:.1} |", mbps(bytes, da_secs));
+    if let Some((s, c)) = &rg_one {
+        println!("| rg -j1 -F -i -c -f terms.txt (1 core) | {s:.2} | {:.1} | (matching lines: {c})", mbps(bytes, *s));
+    }
+    if let Some((s, c)) = &rg_all {
+        println!("| rg -F -i -c -f terms.txt (all cores) | {s:.2} | {:.1} | (matching lines: {c})", mbps(bytes, *s));
+    }
+    if rg_one.is_none() {
+        println!("(ripgrep not found: apt-get install -y ripgrep)");
+    }
+    println!("messages {} with {} hits; {} messages hit", texts.len(), hits, messages_hit);
+    let rg1 = rg_one.as_ref().map(|(s, _)| mbps(bytes, *s));
+    println!(
+        "{}",
+        serde_json::json!({
+            "messages": texts.len(), "bytes": bytes, "hits": hits, "messages_hit": messages_hit,
+            "normalize_mbps": mbps(bytes, norm_secs), "match_mbps": match_mbps,
+            "aho_corasick_cjk_mbps": mbps(bytes, ac_secs), "daachorse_cjk_mbps": mbps(bytes, da_secs),
+            "cjk_literals": cjk.len(), "rg_j1_mbps": rg1, "rg_all_mbps": rg_all.as_ref().map(|(s, _)| mbps(bytes, *s)),
+            "ratio_to_rg_j1": rg1.map(|r| match_mbps / r),
+        })
+    );
+}
