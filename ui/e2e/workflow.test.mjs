@@ -287,6 +287,31 @@ test('rules: packs with hit counts and false-positive rates; try a text live', a
   await shot(page, '13-rules');
 });
 
+test('saved views: a filter saved by name survives a reload', async () => {
+  await page.goto(`${srv.origin}/#/queue`);
+  await page.reload();
+  await page.locator('.crow').first().waitFor();
+  await page.getByLabel('Status').selectOption('new');
+  // Facets count within the filter: the closed payments case is no longer offered.
+  await page.locator('.status', { hasText: /^3 cases/ }).waitFor();
+  const offered = await page.getByLabel('Red line').locator('option').allInnerTexts();
+  assert.ok(!offered.some((o) => o.startsWith('Illegally accepting')), `offered: ${offered}`);
+  assert.ok(offered.includes('Leaking secrets or proprietary information (1)'), `offered: ${offered}`);
+  await page.getByLabel('Red line').selectOption('secret-leaks');
+  await page.locator('.status', { hasText: /^1 case\b/ }).waitFor();
+  await page.getByRole('button', { name: 'Save view…' }).click();
+  await page.getByLabel('Name of the view').fill('New leaks');
+  await page.keyboard.press('Enter');
+  await page.reload();
+  await page.locator('.status', { hasText: /^4 cases/ }).waitFor();
+  await page.getByLabel('View', { exact: true }).selectOption({ label: 'New leaks' });
+  await page.locator('.status', { hasText: /^1 case\b/ }).waitFor();
+  assert.equal(await page.getByLabel('Status').inputValue(), 'new');
+  assert.equal(await page.getByLabel('Red line').inputValue(), 'secret-leaks');
+  await page.getByLabel('View', { exact: true }).selectOption('all');
+  await page.locator('.status', { hasText: /^4 cases/ }).waitFor();
+});
+
 test('help overlay, dark theme and Chinese', async () => {
   await page.goto(`${srv.origin}/#/queue`);
   await page.locator('.crow').first().waitFor();

@@ -76,6 +76,19 @@ export function kindLabel(kind: string): string {
   return KINDS.has(kind) ? tr(`kind_${kind}` as Key) : kind;
 }
 
+const ACTIONS = new Set([
+  'case.create', 'case.status', 'case.escalate', 'case.reopen', 'case.close', 'case.close_proposed', 'case.close_approved',
+  'case.close_rejected', 'case.assign', 'case.tag_add', 'case.tag_remove', 'case.note', 'case.due', 'case.priority', 'case.merge',
+  'case.merged_into', 'case.split', 'case.create_from_split', 'case.add_message', 'case.remove_message', 'case.remove_empty',
+  'annotation.add', 'annotation.edit', 'annotation.delete', 'source.import', 'scan.run', 'qa.sample', 'qa.decide',
+  'participant.reveal', 'settings.update', 'reviewer.create', 'reviewer.update',
+]);
+
+/** An audit action (`case.close`) in the current language. */
+export function actionLabel(action: string): string {
+  return ACTIONS.has(action) ? tr(`act_${action.replace('case.', '').replace('.', '_')}` as Key) : action;
+}
+
 export function setLang(l: Lang): void {
   app.lang = l;
   store('redline.lang', l);
