@@ -75,7 +75,7 @@ test('the page without its token explains what to do', async () => {
   try {
     const page = await newPage(browser);
     await page.goto(`${srv.origin}/`);
-    await page.getByText('Open the exact link that `redline serve` printed.').waitFor();
+    await page.getByText('Open the exact link that redline serve printed').waitFor();
     await shot(page, '00-no-token');
   } finally {
     await browser.close();

@@ -10,7 +10,7 @@ const en = {
   navigation: 'Navigation',
   connecting: 'Connecting to the workspace…',
   fatalHint: 'Open Redline with the link that `redline serve` printed (it carries the session token), or start the desktop app.',
-  fatalToken: 'The session token is missing or wrong. Open the exact link that `redline serve` printed.',
+  fatalToken: 'This page needs its session token. Open the exact link that redline serve printed (it ends in ?token=…).',
   noWorkspace: 'No workspace is open. Open an existing workspace file or create a new one.',
   openWorkspace: 'Open workspace…',
   newWorkspace: 'New workspace…',
@@ -272,8 +272,7 @@ const en = {
   act_reviewer_create: 'Reviewer added',
   act_reviewer_update: 'Reviewer profile changed',
   topTerms: 'Most frequent terms',
-  recentActivity: 'Recent activity',
-  noActivity: 'Nothing has happened yet.',
+  rulesByFp: 'Rules by false-positive rate',
 
   // Message
   rule: 'Rule',
@@ -417,7 +416,7 @@ const zh: Record<Key, string> = {
   navigation: '导航',
   connecting: '正在连接工作区…',
   fatalHint: '请用 `redline serve` 打印的链接（含会话令牌）打开 Redline，或启动桌面应用。',
-  fatalToken: '会话令牌缺失或错误。请打开 `redline serve` 打印的完整链接。',
+  fatalToken: '此页面需要会话令牌。请打开 redline serve 打印的完整链接（以 ?token=… 结尾）。',
   noWorkspace: '尚未打开工作区。请打开已有的工作区文件或新建一个。',
   openWorkspace: '打开工作区…',
   newWorkspace: '新建工作区…',
@@ -675,8 +674,7 @@ const zh: Record<Key, string> = {
   act_reviewer_create: '新增审查员',
   act_reviewer_update: '修改审查员资料',
   topTerms: '最常命中的关键词',
-  recentActivity: '最近动态',
-  noActivity: '暂无动态。',
+  rulesByFp: '按误报率排列的规则',
 
   rule: '规则',
   matched: '匹配原文',
