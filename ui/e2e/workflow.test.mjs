@@ -209,6 +209,10 @@ test('disposition by shortcut: 1 = violation, with a reason; audited', async () 
   await shot(page, '07-disposition');
   await page.keyboard.press('Control+Enter');
   await page.locator('.toast', { hasText: `Case #${id} closed as Violation` }).waitFor();
+  // The queue moves on to the next case of the list (the other case of that message).
+  const next = await caseWith('辛苦费', 'gifts-entertainment');
+  await page.waitForURL(new RegExp(`#/queue/${next}$`));
+  await page.locator('.case .cid', { hasText: `#${next}` }).waitFor();
   const d = await ask(srv, { type: 'get_case', id });
   assert.equal(d.case.status, 'closed');
   assert.equal(d.case.disposition, 'violation');
