@@ -20,6 +20,7 @@ use ts_rs::TS;
 pub use types::ts_declarations;
 
 use crate::audit::{self, AuditEntry, VerifyReport};
+use crate::export::{self, CaseFileReport, ExportError, ExportOptions, ExportSummary};
 use crate::review::annotations::{self, Annotation, AnnotationVersion};
 use crate::review::cases::{self, CaseSummary, CloseOutcome, Note};
 use crate::review::context::{self, ConversationWindow, MessageItem, SenderHistory};
@@ -78,6 +79,12 @@ pub enum Request {
     AuditLog { case_id: Option<i64>, limit: Option<usize> },
     AuditVerify,
     Stats,
+    /// Write a case file (a folder, or a zip when `out` ends in `.zip`) for these cases; audited per case.
+    Export { case_ids: Vec<i64>, out: String, options: ExportOptions },
+    /// Batch export: every case the queue filter selects (e.g. closed as violation in a date range).
+    ExportCases { filter: CaseFilter, out: String, options: ExportOptions },
+    /// Check a case file against its manifest (and this workspace's audit trail).
+    VerifyCaseFile { path: String },
 }
 
 /// Everything the case view needs in one answer.
@@ -146,10 +153,13 @@ pub enum Response {
     Audit(Vec<AuditEntry>),
     AuditVerify(VerifyReport),
     Stats(Stats),
+    Exported(ExportSummary),
+    CaseFileVerify(CaseFileReport),
 }
 
 /// An error fit for a reviewer, with a stable code:
-/// `not_found`, `invalid_transition`, `forbidden`, `conflict`, `bad_request`, `storage`.
+/// `not_found`, `invalid_transition`, `forbidden`, `conflict`, `bad_request`, `storage`, and for
+/// exports `io`, `missing_font`, `pdf`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
@@ -159,6 +169,12 @@ pub struct ApiError {
 
 impl From<ReviewError> for ApiError {
     fn from(e: ReviewError) -> Self {
+        ApiError { code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+impl From<ExportError> for ApiError {
+    fn from(e: ExportError) -> Self {
         ApiError { code: e.code().to_string(), message: e.to_string() }
     }
 }
@@ -316,6 +332,17 @@ pub fn handle(store: &mut Store, actor: &str, req: Request) -> Result<Response, 
         }
         Request::AuditVerify => Response::AuditVerify(audit::verify(store)?),
         Request::Stats => Response::Stats(stats::compute(store.conn())?),
+        Request::Export { case_ids, out, options } => {
+            Response::Exported(export::export(store, &me, &case_ids, std::path::Path::new(&out), &options)?)
+        }
+        Request::ExportCases { filter, out, options } => {
+            let ids = export::cases_matching(store, &filter)?;
+            if ids.is_empty() {
+                return Err(ApiError { code: "bad_request".into(), message: "no case matches the filter: nothing to export".into() });
+            }
+            Response::Exported(export::export(store, &me, &ids, std::path::Path::new(&out), &options)?)
+        }
+        Request::VerifyCaseFile { path } => Response::CaseFileVerify(export::verify_with_store(store, std::path::Path::new(&path))?),
     })
 }
 

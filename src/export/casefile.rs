@@ -85,6 +85,7 @@ pub struct CaseRecord {
     pub pending_approval: Option<PendingApproval>,
     pub pattern_flag: bool,
     pub hit_count: i64,
+    /// Time of the case's first and last message, in their original offsets.
     pub first_at: Option<String>,
     pub last_at: Option<String>,
     pub created_at: String,
@@ -116,6 +117,8 @@ pub struct RuleOut {
     pub severity: String,
     pub hits: i64,
     pub terms: Vec<String>,
+    /// Metadata conditions that held (`kind=transfer`, `amount=5000`).
+    pub conditions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

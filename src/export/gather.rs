@@ -316,26 +316,33 @@ fn case_record(
     let zh = opts.language == super::options::Language::Zh;
     // rules that fired, from the case's own live hits
     let mut stmt = conn.prepare_cached(
-        "SELECT h.pack_id, h.pack_version, h.red_line, h.rule_id, h.severity, h.terms FROM case_hits ch JOIN hits h ON h.id = ch.hit_id
-         WHERE ch.case_id = ?1 AND h.retracted_scan_id IS NULL ORDER BY h.id",
+        "SELECT h.pack_id, h.pack_version, h.red_line, h.rule_id, h.severity, h.terms, h.conditions FROM case_hits ch
+         JOIN hits h ON h.id = ch.hit_id WHERE ch.case_id = ?1 AND h.retracted_scan_id IS NULL ORDER BY h.id",
     )?;
-    let rows: Vec<(String, String, String, String, String, String)> =
-        stmt.query_map([s.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
+    type Row = (String, String, String, String, String, String, String);
+    let rows: Vec<Row> = stmt
+        .query_map([s.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<Result<_, _>>()?;
     let mut rules: Vec<RuleOut> = Vec::new();
     let mut versions: HashMap<String, (String, String)> = HashMap::new();
-    for (pack, version, red_line, rule, severity, terms) in rows {
+    let merge = |into: &mut Vec<String>, more: Vec<String>| {
+        for t in more {
+            if !into.contains(&t) {
+                into.push(t);
+            }
+        }
+    };
+    for (pack, version, red_line, rule, severity, terms, conditions) in rows {
         versions.entry(red_line.clone()).or_insert((pack.clone(), version.clone()));
         let terms: Vec<String> = serde_json::from_str(&terms).unwrap_or_default();
+        let conditions: Vec<String> = serde_json::from_str(&conditions).unwrap_or_default();
         match rules.iter_mut().find(|r| r.pack == pack && r.red_line == red_line && r.rule == rule) {
             Some(r) => {
                 r.hits += 1;
-                for t in terms {
-                    if !r.terms.contains(&t) {
-                        r.terms.push(t);
-                    }
-                }
+                merge(&mut r.terms, terms);
+                merge(&mut r.conditions, conditions);
             }
-            None => rules.push(RuleOut { pack, pack_version: version, red_line, rule, severity, hits: 1, terms }),
+            None => rules.push(RuleOut { pack, pack_version: version, red_line, rule, severity, hits: 1, terms, conditions }),
         }
     }
     let mut red_lines = Vec::new();
@@ -420,8 +427,18 @@ fn case_record(
         reviewers.push(CaseReviewer { login, name, roles: r.into_iter().map(String::from).collect() });
     }
 
-    let mut message_ids: Vec<i64> = context::case_messages(conn, &NameView::open(), s.id)?.iter().map(|m| m.id).collect();
+    let members = context::case_messages(conn, &NameView::open(), s.id)?;
+    let mut message_ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     message_ids.sort_unstable();
+    // first and last message as their senders saw the time (the summary has UTC)
+    let mut times: Vec<(i64, String)> = members
+        .iter()
+        .filter_map(|m| m.timestamp.clone())
+        .filter_map(|t| chrono::DateTime::parse_from_rfc3339(&t).ok().map(|d| (d.timestamp_millis(), t)))
+        .collect();
+    times.sort();
+    let first_at = times.first().map(|t| t.1.clone()).or(s.first_at);
+    let last_at = times.last().map(|t| t.1.clone()).or(s.last_at);
     Ok(CaseRecord {
         id: s.id,
         title: redactor.text(&s.title),
@@ -445,8 +462,8 @@ fn case_record(
         pending_approval: s.pending_approval,
         pattern_flag: s.pattern_flag,
         hit_count: s.hit_count,
-        first_at: s.first_at,
-        last_at: s.last_at,
+        first_at,
+        last_at,
         created_at: s.created_at,
         updated_at: s.updated_at,
         message_ids,

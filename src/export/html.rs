@@ -126,7 +126,7 @@ pub fn esc(t: &str) -> String {
 }
 
 fn runs(s: &mut String, rs: &[Run]) {
-    for r in rs {
+    for r in rs.iter().filter(|r| !r.text.is_empty()) {
         let t = esc(&r.text);
         match r.style {
             Style::Plain => s.push_str(&t),

@@ -240,7 +240,7 @@ fn section(cf: &CaseFile, c: &CaseRecord, dir: &Path, lang: Language) -> Section
                 vec![run(format!("{}/{}/{}", r.pack, r.red_line, r.rule), Style::Code)],
                 plain(r.severity.clone()),
                 plain(r.hits.to_string()),
-                vec![run(r.terms.join(", "), Style::Hit)],
+                vec![run(r.terms.join(", "), Style::Hit), run(if r.conditions.is_empty() { String::new() } else { format!(" {}", r.conditions.join(", ")) }, Style::Muted)],
             ]
         })
         .collect();
@@ -410,7 +410,12 @@ fn message_block(m: &MessageOut, c: &CaseRecord, lang: Language) -> MessageBlock
         }
         meta.push(run(" · ", Style::Muted));
     }
-    meta.push(run(m.sender.clone().unwrap_or_default(), Style::Strong));
+    if let Some(s) = &m.sender {
+        meta.push(run(s.clone(), Style::Strong));
+    } else if let Some(last) = meta.last_mut() {
+        // no sender (system message): drop the separator before it
+        last.text = last.text.trim_end_matches(" · ").to_string();
+    }
     let mut tail = vec![m.kind.clone()];
     if let Some(a) = &m.amount {
         tail.push(format!("{a} {}", m.currency.clone().unwrap_or_default()).trim().to_string());
@@ -429,7 +434,7 @@ fn message_block(m: &MessageOut, c: &CaseRecord, lang: Language) -> MessageBlock
         details.push(vec![
             run(format!("{}: ", l.hits), Style::Muted),
             run(format!("{}/{}/{}", h.pack, h.red_line, h.rule), Style::Code),
-            run(format!(" — {}", h.terms.join(", ")), Style::Plain),
+            run(format!(" — {}", h.terms.iter().chain(&h.conditions).cloned().collect::<Vec<_>>().join(", ")), Style::Plain),
             run(if h.normalizations.is_empty() { String::new() } else { format!(" ({})", h.normalizations.join(", ")) }, Style::Muted),
         ]);
     }
