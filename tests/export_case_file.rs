@@ -575,3 +575,30 @@ fn batch_export_by_filter_and_refusals() {
     assert_eq!(util::api_err(&mut f.ws, "alice", req), "not_found");
     assert!(!nowhere.exists());
 }
+
+#[test]
+fn without_a_chinese_font_the_pdf_is_refused_with_what_to_install() {
+    let f = fixture();
+    let bin = env!("CARGO_BIN_EXE_redline");
+    let out = f.ws.dir.path().join("no-font");
+    let run = |extra: &[&str]| {
+        Command::new(bin)
+            .env("REDLINE_CJK_FONT", "/nonexistent/font.ttc")
+            .env("REDLINE_REVIEWER", "alice")
+            .arg("--db")
+            .arg(f.ws.db_path())
+            .args(["export", &f.case.to_string(), "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = run(&[]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(err.contains("apt-get install fonts-noto-cjk") && err.contains("missing_font"), "{err}");
+    assert!(!out.exists(), "nothing written when the PDF cannot be made");
+    let ok = run(&["--no-pdf"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(out.join("case.html").is_file() && !out.join("case.pdf").exists());
+}

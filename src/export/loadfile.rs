@@ -68,7 +68,8 @@ pub fn family(cf: &CaseFile, c: &CaseRecord, pages: Vec<String>, bates: &mut Bat
         bates: report_bates,
     });
     let mut seen: Vec<&str> = Vec::new();
-    for m in cf.messages.iter().filter(|m| c.excerpts.iter().any(|e| e.message_ids.contains(&m.id))) {
+    let shown: std::collections::HashSet<i64> = c.excerpts.iter().flat_map(|e| e.message_ids.iter().copied()).collect();
+    for m in cf.messages.iter().filter(|m| shown.contains(&m.id)) {
         for a in &m.attachments {
             let (Some(sha), Some(path)) = (a.sha256.as_deref(), a.path.as_deref()) else { continue };
             if seen.contains(&sha) {

@@ -463,21 +463,23 @@ impl Layout<'_> {
                 }
             })
         };
-        match decoded {
+        let box_h = match decoded {
             Some(image) => {
                 let (w, h) = image.size();
                 let scale = (bw / w.max(1) as f32).min(bh / h.max(1) as f32).min(1.0);
                 ops.push(Op::Image { x: MARGIN_X, y: 0.0, w: w as f32 * scale, h: h as f32 * scale, image });
+                h as f32 * scale
             }
             None => {
                 ops.push(Op::Rect { x: MARGIN_X, y: 0.0, w: bw, h: bh, color: HEAD_BG });
                 let (o, _) = self.text_box(&[Run { text: self.labels.image_withheld.into(), style: Style::Muted }], 7.0, false, MARGIN_X + 6.0, bw - 12.0, MUTED);
                 ops.extend(o.iter().map(|op| op.shifted(6.0)));
+                bh
             }
-        }
+        };
         let (o, ch) = self.text_box(&[Run { text: img.caption.clone(), style: Style::Muted }], 6.5, false, MARGIN_X, CONTENT_W, MUTED);
-        ops.extend(o.iter().map(|op| op.shifted(bh + 2.0)));
-        self.push(Item { h: bh + ch + 8.0, ops, ..Default::default() });
+        ops.extend(o.iter().map(|op| op.shifted(box_h + 2.0)));
+        self.push(Item { h: box_h + ch + 8.0, ops, ..Default::default() });
     }
 
     fn block(&mut self, b: &Block) {

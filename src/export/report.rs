@@ -8,6 +8,7 @@
 //! (UTF-16 spans turned into byte offsets by `text::utf16`). Renderers
 //! escape every run; nothing in a message can become markup.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::casefile::*;
@@ -153,7 +154,8 @@ pub fn build(cf: &CaseFile, dir: &Path, opts: &ExportOptions) -> Report {
     }
     front.push(Block::Paragraph(vec![run(l.verify_hint, Style::Muted)]));
 
-    let sections = cf.cases.iter().map(|c| section(cf, c, dir, lang)).collect();
+    let by_id: HashMap<i64, &MessageOut> = cf.messages.iter().map(|m| (m.id, m)).collect();
+    let sections = cf.cases.iter().map(|c| section(cf, &by_id, c, dir, lang)).collect();
     Report { lang, title: l.report_title.into(), front, sections, blur_images: opts.blur_images }
 }
 
@@ -185,7 +187,7 @@ pub fn show_size(n: Option<i64>) -> String {
     }
 }
 
-fn section(cf: &CaseFile, c: &CaseRecord, dir: &Path, lang: Language) -> Section {
+fn section(cf: &CaseFile, by_id: &HashMap<i64, &MessageOut>, c: &CaseRecord, dir: &Path, lang: Language) -> Section {
     let l = i18n::labels(lang);
     let mut b = Vec::new();
     let title = format!("{} #{}: {}", l.case, c.id, c.title);
@@ -263,7 +265,7 @@ fn section(cf: &CaseFile, c: &CaseRecord, dir: &Path, lang: Language) -> Section
             b.push(Block::Gap(l.more_before.into()));
         }
         for id in &ex.message_ids {
-            if let Some(m) = cf.messages.iter().find(|m| m.id == *id) {
+            if let Some(m) = by_id.get(id) {
                 b.push(Block::Message(message_block(m, c, lang)));
             }
         }
@@ -308,7 +310,7 @@ fn section(cf: &CaseFile, c: &CaseRecord, dir: &Path, lang: Language) -> Section
 
     b.push(Block::Heading { level: 2, text: l.attachments.into() });
     let refs: Vec<&AttachmentRef> =
-        cf.messages.iter().filter(|m| in_excerpts(c, m.id)).flat_map(|m| &m.attachments).collect();
+        c.excerpts.iter().flat_map(|e| &e.message_ids).filter_map(|id| by_id.get(id)).flat_map(|m| &m.attachments).collect();
     if refs.is_empty() {
         b.push(Block::Paragraph(vec![run(l.none, Style::Muted)]));
     } else {
@@ -362,10 +364,6 @@ fn section(cf: &CaseFile, c: &CaseRecord, dir: &Path, lang: Language) -> Section
         rows,
     });
     Section { case_id: c.id, title, blocks: b }
-}
-
-fn in_excerpts(c: &CaseRecord, id: i64) -> bool {
-    c.excerpts.iter().any(|e| e.message_ids.contains(&id))
 }
 
 pub fn is_image(mime: Option<&str>, path: Option<&str>) -> bool {
