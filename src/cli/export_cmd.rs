@@ -137,22 +137,23 @@ pub fn export(db: &Path, actor: &str, a: ExportArgs) -> anyhow::Result<ExitCode>
 /// `redline verify PATH`: exit 0 when intact, 1 naming what changed.
 pub fn verify(db: &Path, actor: &str, path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     // Consult the workspace only if there is one: verifying must not create a database.
-    let req = Request::VerifyCaseFile { path: path.display().to_string() };
-    let result = if db.exists() {
+    let report = if db.exists() {
         let mut store = super::open(db)?;
-        api::handle(&mut store, actor, req).map(|r| match r {
-            Response::CaseFileVerify(r) => Ok(r),
-            other => Err(other),
-        })
+        match api::handle(&mut store, actor, Request::VerifyCaseFile { path: path.display().to_string() }) {
+            Ok(Response::CaseFileVerify(r)) => r,
+            Ok(other) => bail!("unexpected answer {other:?}"),
+            Err(e) => {
+                eprintln!("redline: {} ({})", e.message, e.code);
+                return Ok(ExitCode::from(2));
+            }
+        }
     } else {
-        Ok(redline::export::verify(path).map_err(|e| api::ApiError { code: e.code().into(), message: e.to_string() }).map(Ok)?)
-    };
-    let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(other)) => bail!("unexpected answer {other:?}"),
-        Err(e) => {
-            eprintln!("redline: {} ({})", e.message, e.code);
-            return Ok(ExitCode::from(2));
+        match redline::export::verify(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("redline: {e} ({})", e.code());
+                return Ok(ExitCode::from(2));
+            }
         }
     };
     if json {

@@ -485,7 +485,8 @@ fn participants(
     let mut stmt = conn.prepare_cached("SELECT platform, external_id, display_name, handle, phone, email FROM participants WHERE id = ?1")?;
     let mut out = Vec::new();
     for id in ids {
-        let row: Option<(String, String, Option<String>, Option<String>, Option<String>, Option<String>)> = stmt
+        type Row = (String, String, Option<String>, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = stmt
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
             .optional()?;
         let Some((platform, external_id, display, handle, phone, email)) = row else { continue };

@@ -195,6 +195,18 @@ fn no_end(c: char) -> bool {
     "（「『【《〈“‘([{".contains(c)
 }
 
+/// How a piece of text is set.
+#[derive(Clone, Copy)]
+struct Pen {
+    size: f32,
+    bold: bool,
+    color: Color,
+}
+
+fn pen(size: f32, color: Color) -> Pen {
+    Pen { size, bold: false, color }
+}
+
 struct Layout<'a> {
     faces: Faces<'a>,
     items: Vec<Item>,
@@ -308,24 +320,24 @@ impl Layout<'_> {
     }
 
     /// Wrapped text as (ops relative to a box top, height).
-    fn text_box(&self, runs: &[Run], size: f32, bold: bool, x: f32, width: f32, color: Color) -> (Vec<Op>, f32) {
-        let p = self.para(runs, size, bold);
-        let lh = size * LEADING;
+    fn text_box(&self, runs: &[Run], pen: Pen, x: f32, width: f32) -> (Vec<Op>, f32) {
+        let p = self.para(runs, pen.size, pen.bold);
+        let lh = pen.size * LEADING;
         let mut ops = Vec::new();
         let lines = Self::lines(&p, width);
         for (n, line) in lines.iter().enumerate() {
-            Self::line_ops(&p, line.clone(), x, n as f32 * lh + size * 1.1, color, &mut ops);
+            Self::line_ops(&p, line.clone(), x, n as f32 * lh + pen.size * 1.1, pen.color, &mut ops);
         }
         (ops, lines.len() as f32 * lh)
     }
 
     /// One item per line (paragraphs may break across pages).
-    fn text_lines(&mut self, runs: &[Run], size: f32, bold: bool, x: f32, width: f32, color: Color, group: usize) {
-        let p = self.para(runs, size, bold);
-        let lh = size * LEADING;
+    fn text_lines(&mut self, runs: &[Run], pen: Pen, x: f32, width: f32, group: usize) {
+        let p = self.para(runs, pen.size, pen.bold);
+        let lh = pen.size * LEADING;
         for line in Self::lines(&p, width) {
             let mut ops = Vec::new();
-            Self::line_ops(&p, line, x, size * 1.1, color, &mut ops);
+            Self::line_ops(&p, line, x, pen.size * 1.1, pen.color, &mut ops);
             self.push(Item { h: lh, ops, group, ..Default::default() });
         }
     }
@@ -354,7 +366,7 @@ impl Layout<'_> {
         if before > 0.0 && !break_before {
             self.space(before);
         }
-        let (mut ops, h) = self.text_box(&[Run { text: text.into(), style: Style::Strong }], size, true, MARGIN_X, CONTENT_W, color);
+        let (mut ops, h) = self.text_box(&[Run { text: text.into(), style: Style::Strong }], Pen { size, bold: true, color }, MARGIN_X, CONTENT_W);
         let mut h = h + 2.0;
         if level == 2 {
             ops.push(Op::Rect { x: MARGIN_X, y: h, w: CONTENT_W, h: 1.0, color: ACCENT });
@@ -366,8 +378,8 @@ impl Layout<'_> {
     fn fields(&mut self, fields: &[(String, Vec<Run>)]) {
         let key_w = 120.0;
         for (k, v) in fields {
-            let (mut ops, h1) = self.text_box(&[Run { text: k.clone(), style: Style::Muted }], 8.5, false, MARGIN_X, key_w - 6.0, MUTED);
-            let (ops2, h2) = self.text_box(v, 8.5, false, MARGIN_X + key_w, CONTENT_W - key_w, INK);
+            let (mut ops, h1) = self.text_box(&[Run { text: k.clone(), style: Style::Muted }], pen(8.5, MUTED), MARGIN_X, key_w - 6.0);
+            let (ops2, h2) = self.text_box(v, pen(8.5, INK), MARGIN_X + key_w, CONTENT_W - key_w);
             ops.extend(ops2);
             self.push(Item { h: h1.max(h2) + 1.5, ops, ..Default::default() });
         }
@@ -385,7 +397,7 @@ impl Layout<'_> {
             let w = col.width * CONTENT_W;
             let empty = Vec::new();
             let runs = cells.get(c).unwrap_or(&empty);
-            let (o, bh) = self.text_box(runs, size, bold, x + pad, w - 2.0 * pad, INK);
+            let (o, bh) = self.text_box(runs, Pen { size, bold, color: INK }, x + pad, w - 2.0 * pad);
             boxes.push((x, w, o));
             h = h.max(bh);
             x += w;
@@ -428,10 +440,10 @@ impl Layout<'_> {
         let width = CONTENT_W - 9.0;
         let start = self.items.len();
         self.space(3.0);
-        self.text_lines(&m.meta, 7.0, false, indent, width, MUTED, group);
-        self.text_lines(&m.body, 9.5, false, indent, width, INK, group);
+        self.text_lines(&m.meta, pen(7.0, MUTED), indent, width, group);
+        self.text_lines(&m.body, pen(9.5, INK), indent, width, group);
         for d in &m.details {
-            self.text_lines(d, 7.0, false, indent + 6.0, width - 6.0, INK, group);
+            self.text_lines(d, pen(7.0, INK), indent + 6.0, width - 6.0, group);
         }
         self.space(3.0);
         for it in &mut self.items[start..] {
@@ -472,12 +484,12 @@ impl Layout<'_> {
             }
             None => {
                 ops.push(Op::Rect { x: MARGIN_X, y: 0.0, w: bw, h: bh, color: HEAD_BG });
-                let (o, _) = self.text_box(&[Run { text: self.labels.image_withheld.into(), style: Style::Muted }], 7.0, false, MARGIN_X + 6.0, bw - 12.0, MUTED);
+                let (o, _) = self.text_box(&[Run { text: self.labels.image_withheld.into(), style: Style::Muted }], pen(7.0, MUTED), MARGIN_X + 6.0, bw - 12.0);
                 ops.extend(o.iter().map(|op| op.shifted(6.0)));
                 bh
             }
         };
-        let (o, ch) = self.text_box(&[Run { text: img.caption.clone(), style: Style::Muted }], 6.5, false, MARGIN_X, CONTENT_W, MUTED);
+        let (o, ch) = self.text_box(&[Run { text: img.caption.clone(), style: Style::Muted }], pen(6.5, MUTED), MARGIN_X, CONTENT_W);
         ops.extend(o.iter().map(|op| op.shifted(box_h + 2.0)));
         self.push(Item { h: box_h + ch + 8.0, ops, ..Default::default() });
     }
@@ -487,7 +499,7 @@ impl Layout<'_> {
             Block::Heading { level, text } => self.heading(*level, text, false),
             Block::Fields(f) => self.fields(f),
             Block::Paragraph(runs) => {
-                self.text_lines(runs, 8.5, false, MARGIN_X, CONTENT_W, INK, 0);
+                self.text_lines(runs, pen(8.5, INK), MARGIN_X, CONTENT_W, 0);
                 self.space(4.0);
             }
             Block::Table { columns, rows } => self.table(columns, rows),

@@ -124,10 +124,13 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
     read_manifest(&mut zip, ctx, MANIFEST, "rsmf.zip/", true)
 }
 
+/// `rsmf.zip` as a tree, and the other MIME attachments `(index, name)`.
+pub type MailZip = (ZipTree<tempfile::SpooledTempFile>, Vec<(u64, String)>);
+
 /// The `rsmf.zip` of an `.rsmf` mail as a tree (streamed out of the mail;
 /// see [`mime`]), with the `(index, name)` of any other MIME attachment.
 /// Attachments imported from a mail have export paths `rsmf.zip/ID`.
-pub fn mail_zip(mail: impl Read, origin: &std::path::Path) -> Result<(ZipTree<tempfile::SpooledTempFile>, Vec<(u64, String)>), ImportError> {
+pub fn mail_zip(mail: impl Read, origin: &std::path::Path) -> Result<MailZip, ImportError> {
     let extracted = mime::extract(mail, &origin.display().to_string())?;
     Ok((ZipTree::new(&origin.join("rsmf.zip"), extracted.zip)?, extracted.extra_parts))
 }
