@@ -280,6 +280,15 @@ fn message_text_is_inert_in_the_html_report() {
     for external in ["src=\"http", "href=\"http", "@import", "url(http", "<link"] {
         assert!(!html.contains(external), "case.html loads {external}");
     }
+    // the font is embedded: a subset of the CJK font with the report's characters
+    let b64 = html.split("url(data:font/otf;base64,").nth(1).and_then(|r| r.split(')').next()).expect("an embedded font");
+    use base64::Engine;
+    let font = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let face = rustybuzz::ttf_parser::Face::parse(&font, 0).expect("the embedded font is a font");
+    for c in "老李辛苦费收下kickback".chars() {
+        assert!(face.glyph_index(c).is_some(), "{c} missing from the embedded font");
+    }
+    assert!(font.len() < 2 << 20, "a subset, not the whole font ({} bytes)", font.len());
     // the photo is a blurred thumbnail with a switch to show it
     assert!(html.contains("data:image/png;base64,"));
     assert!(html.contains("id=\"show-images\">"), "images start blurred (switch unchecked)");
@@ -306,13 +315,19 @@ fn case_html_renders_in_headless_chromium() {
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new(&chromium)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars"])
+        .args(["--enable-logging=stderr", "--v=0"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg("--window-size=1200,1600")
         .arg(format!("file://{}", out.join("case.html").display()))
         .output()
         .expect("chromium runs");
-    assert!(shot.is_file(), "no screenshot: {}", String::from_utf8_lossy(&status.stderr));
+    let log = String::from_utf8_lossy(&status.stderr);
+    assert!(shot.is_file(), "no screenshot: {log}");
+    // the browser accepted the embedded font and blocked nothing
+    for bad in ["OTS parsing error", "Failed to decode downloaded font", "Refused to", "Content Security Policy"] {
+        assert!(!log.contains(bad), "Chromium: {bad}\n{log}");
+    }
     let (w, h, px, n) = decode_png(&shot);
     assert_eq!((w, h), (1200, 1600));
     let pixels: Vec<&[u8]> = px.chunks(n).collect();
@@ -521,6 +536,20 @@ fn rsmf_round_trips_through_the_importer() {
         s.conn().prepare("SELECT external_id, display_name FROM participants ORDER BY external_id").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
     assert_eq!(people(&back.store), people(&f.ws.store));
+    // the manifest is valid RSMF 2.0 by Relativity's own schema (from the shared corpus)
+    if let Some(corpus) = util::corpus("rsmf_round_trips_through_the_importer") {
+        use redline::import::tree::SourceTree;
+        let schema: serde_json::Value = serde_json::from_str(&read(&corpus.join("rsmf/relativity-validator/rsmf_schema_2_0_0.json"))).unwrap();
+        let (mut zip, extra) = redline::import::rsmf::mail_zip(std::fs::File::open(&rsmf).unwrap(), &rsmf).unwrap();
+        assert!(extra.is_empty(), "only rsmf.zip is attached");
+        let manifest: serde_json::Value = serde_json::from_slice(&zip.read_all("rsmf_manifest.json", 1 << 24).unwrap()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&manifest).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "rsmf_manifest.json is not valid RSMF 2.0:\n{}", errors.join("\n"));
+        for entry in manifest["events"].as_array().unwrap().iter().flat_map(|e| e["attachments"].as_array().cloned().unwrap_or_default()) {
+            assert!(zip.has(entry["id"].as_str().unwrap()), "attachment {entry} is not in rsmf.zip");
+        }
+    }
     // Redline's own details travel in custom fields
     let extra = util::extra(&back.store, 3);
     let custom = extra["custom"].as_array().expect("custom kept");

@@ -1,7 +1,8 @@
 //! `case.html`: the report as one self-contained, printable page.
 //!
 //! No external resource of any kind: styles are inline, images are `data:`
-//! URIs, fonts are the reader's system fonts (named, never linked), and a
+//! URIs, the font is a subset of the PDF's CJK font embedded as a `data:`
+//! URI ([`webfont`]; system fonts are named as a fallback), and a
 //! Content-Security-Policy forbids scripts and every fetch, so the file
 //! shows the same thing offline, months later. Every piece of text is
 //! HTML-escaped; highlights are `<mark>` around escaped text. Images start
@@ -14,14 +15,15 @@ use std::path::Path;
 use base64::Engine;
 
 use super::casefile::Role;
+use super::fonts::FontFace;
 use super::report::{Block, ImageBlock, MessageBlock, Report, Run, Style};
-use super::ExportError;
+use super::{webfont, ExportError};
 
 const CSS: &str = r#"
 :root { --ink: #1d232b; --muted: #5f6b78; --line: #d6dbe1; --hit: #ffe066; --accent: #8a1c1c; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
-  font: 14px/1.55 "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+  font: 14px/1.55 "Redline Embedded", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
 main { max-width: 1050px; margin: 0 auto; padding: 24px 32px 64px; }
 h1 { font-size: 26px; margin: 0 0 6px; color: var(--accent); }
 h2 { font-size: 20px; margin: 28px 0 8px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
@@ -62,24 +64,39 @@ label.toggle { font-size: 13px; color: var(--muted); cursor: pointer; }
 }
 "#;
 
-pub fn write(report: &Report, path: &Path) -> Result<(), ExportError> {
-    let html = render(report)?;
+pub fn write(report: &Report, path: &Path, font: Option<&FontFace>) -> Result<(), ExportError> {
+    let html = render(report, font)?;
     std::fs::write(path, html).map_err(|e| ExportError::io(path, e))
 }
 
-pub fn render(report: &Report) -> Result<String, ExportError> {
-    let l = report.labels();
-    let mut s = String::with_capacity(64 << 10);
+/// The page; with `font`, a subset of it for the page's characters is embedded.
+pub fn render(report: &Report, font: Option<&FontFace>) -> Result<String, ExportError> {
+    let body = body(report)?;
+    let face = font.and_then(|f| webfont::subset(f, &body)).map(|bytes| {
+        format!(
+            "@font-face {{ font-family: \"Redline Embedded\"; src: url(data:font/otf;base64,{}) format(\"opentype\"); }}\n",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    });
+    let mut s = String::with_capacity(body.len() + (64 << 10));
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"redline {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+         <meta name=\"generator\" content=\"redline {}\">\n<title>{}</title>\n<style>\n{}{CSS}</style>\n</head>\n<body>\n",
         report.lang.tag(),
         env!("CARGO_PKG_VERSION"),
         esc(&doc_title(report)),
+        face.unwrap_or_default(),
     );
+    s.push_str(&body);
+    Ok(s)
+}
+
+fn body(report: &Report) -> Result<String, ExportError> {
+    let l = report.labels();
+    let mut s = String::with_capacity(64 << 10);
     let checked = if report.blur_images { "" } else { " checked" };
     // The switch must be a sibling before <main> for the CSS selector.
     let _ = write!(

@@ -40,6 +40,7 @@ pub mod redact;
 pub mod report;
 pub mod rsmf;
 pub mod verify;
+pub mod webfont;
 
 use std::path::{Path, PathBuf};
 
@@ -143,8 +144,9 @@ pub fn export(store: &mut Store, exporter: &Reviewer, case_ids: &[i64], out: &Pa
         return Err(ExportError::BadRequest(format!("{} exists and is not an empty folder: choose a new one", out.display())));
     }
     let mut bates = bates::Bates::new(opts)?;
-    // fail before writing anything when the PDF cannot be made
-    let fonts = if opts.include_pdf { Some(fonts::find()?) } else { None };
+    // fail before writing anything when the PDF cannot be made; the HTML
+    // embeds the same font when there is one
+    let fonts = if opts.include_pdf { Some(fonts::find()?) } else { fonts::find().ok() };
 
     let staging_dir;
     let dir: PathBuf = if zip {
@@ -196,8 +198,8 @@ fn write_files(
     attachments::copy_all(&mut cf, dir)?;
 
     let report = report::build(&cf, dir, opts);
-    html::write(&report, &dir.join("case.html"))?;
-    let laid = match fonts {
+    html::write(&report, &dir.join("case.html"), fonts.map(|f| &f.regular))?;
+    let laid = match fonts.filter(|_| opts.include_pdf) {
         Some(f) => Some(pdf::layout(&report, f)?),
         None => None,
     };

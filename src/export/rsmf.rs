@@ -69,7 +69,8 @@ pub fn manifest(cf: &CaseFile) -> (Value, Vec<(String, String)>) {
         if let Some(d) = &p.display_name {
             o.insert("display".into(), json!(d));
         }
-        if let Some(e) = p.email.as_ref().filter(|e| !e.is_empty()) {
+        // a redacted address is no address (RSMF requires an e-mail format)
+        if let Some(e) = p.email.as_ref().filter(|e| e.contains('@')) {
             o.insert("email".into(), json!(e));
         }
         if let Some(h) = p.handle.as_ref().filter(|h| !h.is_empty()) {
