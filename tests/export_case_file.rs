@@ -631,3 +631,32 @@ fn without_a_chinese_font_the_pdf_is_refused_with_what_to_install() {
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(out.join("case.html").is_file() && !out.join("case.pdf").exists());
 }
+
+#[test]
+fn a_reviewer_who_sees_aliases_exports_aliases() {
+    let mut f = fixture();
+    let mut s = match api(&mut f.ws, "alice", Request::GetSettings) {
+        Response::Settings(s) => s,
+        r => panic!("{r:?}"),
+    };
+    s.pseudonymise = true;
+    api(&mut f.ws, "alice", Request::SetSettings { settings: s });
+    // bob is a plain reviewer who has revealed no one
+    let out = f.ws.dir.path().join("cf-bob");
+    let req = Request::Export { case_ids: vec![f.case], out: out.display().to_string(), options: ExportOptions { include_pdf: false, ..Default::default() } };
+    match api(&mut f.ws, "bob", req) {
+        Response::Exported(_) => {}
+        r => panic!("{r:?}"),
+    }
+    let cj = json(&out.join("case.json"));
+    assert_eq!(cj["generated"]["pseudonymised"], true);
+    for p in cj["participants"].as_array().unwrap() {
+        assert!(p["external_id"].as_str().unwrap().starts_with("Participant "), "{p}");
+        assert!(p["phone"].is_null() && p["handle"].is_null());
+    }
+    for m in cj["messages"].as_array().unwrap().iter().filter(|m| !m["sender"].is_null()) {
+        assert!(m["sender"].as_str().unwrap().starts_with("Participant "), "{m}");
+    }
+    let html = read(&out.join("case.html"));
+    assert!(html.contains("are pseudonymised"));
+}
