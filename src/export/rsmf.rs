@@ -16,7 +16,7 @@
 //! and so is an attachment whose file the case file does not hold.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use base64::Engine;
@@ -255,9 +255,10 @@ fn span(cf: &CaseFile) -> (String, String) {
 pub fn write(cf: &CaseFile, dir: &Path, path: &Path) -> Result<(), ExportError> {
     let (manifest, files) = manifest(cf);
     let io = |e: std::io::Error| ExportError::io(path, e);
-    // rsmf.zip, in memory: the manifest plus the attachment files
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    // rsmf.zip in an anonymous temporary file (attachments can be large):
+    // the manifest plus the attachment files
+    let mut zip = zip::ZipWriter::new(tempfile::tempfile().map_err(io)?);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
     let zerr = |e: zip::result::ZipError| ExportError::io(path, std::io::Error::other(e));
     zip.start_file("rsmf_manifest.json", opts).map_err(zerr)?;
     zip.write_all(serde_json::to_string_pretty(&manifest).unwrap_or_default().as_bytes()).map_err(io)?;
@@ -267,7 +268,10 @@ pub fn write(cf: &CaseFile, dir: &Path, path: &Path) -> Result<(), ExportError> 
         zip.start_file(entry.as_str(), opts).map_err(zerr)?;
         std::io::copy(&mut f, &mut zip).map_err(io)?;
     }
-    let zip_bytes = zip.finish().map_err(zerr)?.into_inner();
+    let mut zip_file = zip.finish().map_err(zerr)?;
+    zip_file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let (_, zip_sha) = crate::import::tree::sha256_reader(&mut zip_file).map_err(io)?;
+    zip_file.seek(SeekFrom::Start(0)).map_err(io)?;
 
     let (begin, end) = span(cf);
     let mut platforms: Vec<&str> = cf.conversations.iter().map(|c| c.platform.as_str()).collect();
@@ -278,7 +282,7 @@ pub fn write(cf: &CaseFile, dir: &Path, path: &Path) -> Result<(), ExportError> 
         [c] => format!("Redline case #{}: {}", c.id, c.title),
         cs => format!("Redline cases {}", cs.iter().map(|c| format!("#{}", c.id)).collect::<Vec<_>>().join(", ")),
     };
-    let boundary = format!("redline-{}", &hex::encode(sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&zip_bytes)))[..24]);
+    let boundary = format!("redline-{}", &zip_sha[..24]);
     let date = chrono::DateTime::parse_from_rfc3339(&cf.generated.at).map(|d| d.to_rfc2822()).unwrap_or_default();
 
     let mut mail = String::new();
@@ -319,9 +323,33 @@ pub fn write(cf: &CaseFile, dir: &Path, path: &Path) -> Result<(), ExportError> 
     mail.push_str(&format!(
         "--{boundary}\r\nContent-Type: application/zip; name=\"rsmf.zip\"\r\nContent-Disposition: attachment; filename=\"rsmf.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
     ));
-    mail.push_str(&base64_lines(&zip_bytes));
-    mail.push_str(&format!("--{boundary}--\r\n"));
-    std::fs::write(path, mail).map_err(io)
+    let mut out = BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    out.write_all(mail.as_bytes()).map_err(io)?;
+    // the zip, base64 in 76-character lines, streamed
+    let mut chunk = vec![0u8; 57 * 1024];
+    loop {
+        let n = read_full(&mut zip_file, &mut chunk).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        out.write_all(base64_lines(&chunk[..n]).as_bytes()).map_err(io)?;
+    }
+    out.write_all(format!("--{boundary}--\r\n").as_bytes()).map_err(io)?;
+    out.flush().map_err(io)
+}
+
+/// Fill `buf` as far as the reader goes (a multiple of 57 bytes keeps the
+/// base64 lines whole across chunks).
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        let k = r.read(&mut buf[n..])?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

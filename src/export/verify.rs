@@ -38,8 +38,11 @@ pub struct CaseFileReport {
 }
 
 pub fn verify(path: &Path) -> Result<CaseFileReport, ExportError> {
+    let mut links = Vec::new();
     let mut tree: Box<dyn SourceTree> = if path.is_dir() {
-        Box::new(DirTree::new(path)?)
+        let t = DirTree::new(path)?;
+        links = t.links.clone();
+        Box::new(t)
     } else {
         let mut head = Vec::new();
         use std::io::Read;
@@ -112,6 +115,8 @@ pub fn verify(path: &Path) -> Result<CaseFileReport, ExportError> {
             r.added.push(p);
         }
     }
+    // a symbolic link is never part of a case file
+    r.added.extend(links);
     r.ok = r.altered.is_empty() && r.added.is_empty() && r.removed.is_empty() && r.problems.is_empty();
     Ok(r)
 }
