@@ -657,6 +657,8 @@ fn a_reviewer_who_sees_aliases_exports_aliases() {
     for m in cj["messages"].as_array().unwrap().iter().filter(|m| !m["sender"].is_null()) {
         assert!(m["sender"].as_str().unwrap().starts_with("Participant "), "{m}");
     }
+    let title = cj["cases"][0]["title"].as_str().unwrap();
+    assert!(title.starts_with("illicit-payments: Participant ") && !title.contains("王强"), "{title}");
     let html = read(&out.join("case.html"));
     assert!(html.contains("are pseudonymised"));
 }

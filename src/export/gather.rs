@@ -108,10 +108,16 @@ pub fn gather(store: &Store, exporter: &Reviewer, case_ids: &[i64], opts: &Expor
         redacted.insert(id, r);
     }
 
-    let mut titles = RedLineTitles::default();
+    let mut makers = Makers {
+        names: &names,
+        redacted: &redacted,
+        redactor,
+        titles: RedLineTitles::default(),
+        zh: opts.language == super::options::Language::Zh,
+    };
     let mut case_records = Vec::new();
     for (summary, excerpts) in raw_cases {
-        case_records.push(case_record(store, summary, excerpts, &redacted, redactor, &mut titles, opts)?);
+        case_records.push(case_record(store, &mut makers, summary, excerpts)?);
     }
 
     let participants = participants(conn, &names, &messages, &case_records, redactor)?;
@@ -303,17 +309,19 @@ impl RedLineTitles {
     }
 }
 
-fn case_record(
-    store: &Store,
-    s: cases::CaseSummary,
-    excerpts: Vec<Excerpt>,
-    redacted: &HashMap<i64, Redacted>,
-    redactor: &Redactor,
-    titles: &mut RedLineTitles,
-    opts: &ExportOptions,
-) -> Result<CaseRecord, ExportError> {
+/// What every case record is made with.
+struct Makers<'a> {
+    names: &'a NameView,
+    redacted: &'a HashMap<i64, Redacted>,
+    redactor: &'a Redactor,
+    titles: RedLineTitles,
+    zh: bool,
+}
+
+fn case_record(store: &Store, mk: &mut Makers, s: cases::CaseSummary, excerpts: Vec<Excerpt>) -> Result<CaseRecord, ExportError> {
     let conn = store.conn();
-    let zh = opts.language == super::options::Language::Zh;
+    let (names, redacted, redactor, zh) = (mk.names, mk.redacted, mk.redactor, mk.zh);
+    let titles = &mut mk.titles;
     // rules that fired, from the case's own live hits
     let mut stmt = conn.prepare_cached(
         "SELECT h.pack_id, h.pack_version, h.red_line, h.rule_id, h.severity, h.terms, h.conditions FROM case_hits ch
@@ -427,6 +435,15 @@ fn case_record(
         reviewers.push(CaseReviewer { login, name, roles: r.into_iter().map(String::from).collect() });
     }
 
+    // Automatic titles name the sender: an alias when the exporter sees one.
+    let mut title = s.title.clone();
+    if let Some(pid) = s.sender_id.filter(|&p| names.is_pseudonymised(p)) {
+        let real: Option<String> =
+            conn.query_row("SELECT coalesce(display_name, external_id) FROM participants WHERE id = ?1", [pid], |r| r.get(0)).optional()?;
+        if let Some(real) = real.filter(|r| !r.is_empty()) {
+            title = title.replace(&real, &alias(pid));
+        }
+    }
     let members = context::case_messages(conn, &NameView::open(), s.id)?;
     let mut message_ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     message_ids.sort_unstable();
@@ -441,7 +458,7 @@ fn case_record(
     let last_at = times.last().map(|t| t.1.clone()).or(s.last_at);
     Ok(CaseRecord {
         id: s.id,
-        title: redactor.text(&s.title),
+        title: redactor.text(&title),
         status: s.status,
         disposition: s.disposition,
         misfired_rule: s.misfired_rule,
