@@ -70,8 +70,9 @@ pub fn get(conn: &Connection, id: i64) -> Result<Annotation, ReviewError> {
 pub fn list(conn: &Connection, message_id: Option<i64>, case_id: Option<i64>) -> Result<Vec<Annotation>, ReviewError> {
     let sql = format!(
         "{SELECT} WHERE a.deleted = 0 AND (?1 IS NULL OR a.message_id = ?1)
-           AND (?2 IS NULL OR a.case_id = ?2 OR a.message_id IN (SELECT message_id FROM case_message_ids WHERE case_id = ?2))
-         ORDER BY a.message_id, coalesce(a.span_start, -1), a.id"
+           AND (?2 IS NULL OR a.case_id = ?2 OR a.message_id IN ({}))
+         ORDER BY a.message_id, coalesce(a.span_start, -1), a.id",
+        case_message_ids_of!("?2")
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![message_id, case_id], row)?;

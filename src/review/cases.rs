@@ -65,19 +65,27 @@ pub struct CaseSummary {
 }
 
 /// Columns for [`CaseSummary`]; `c` is the cases table.
-pub(crate) const SUMMARY_SELECT: &str = "
+pub(crate) const SUMMARY_SELECT: &str = concat!(
+    "
 SELECT c.id, c.title, c.red_lines, c.severity, c.priority, c.status, c.disposition, c.misfired_rule,
        (SELECT login FROM reviewers r WHERE r.id = c.assignee_id),
        (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM case_tags t WHERE t.case_id = c.id ORDER BY tag)),
        c.due_date, c.conversation_id, (SELECT coalesce(title, external_id) FROM conversations v WHERE v.id = c.conversation_id),
        c.sender_id, (SELECT coalesce(display_name, external_id) FROM participants p WHERE p.id = c.sender_id),
        (SELECT count(*) FROM case_hits ch JOIN hits h ON h.id = ch.hit_id WHERE ch.case_id = c.id AND h.retracted_scan_id IS NULL),
-       (SELECT count(*) FROM (SELECT message_id FROM case_message_ids cm WHERE cm.case_id = c.id)),
-       (SELECT min(ts_utc_ms) FROM messages m WHERE m.id IN (SELECT message_id FROM case_message_ids cm WHERE cm.case_id = c.id)),
-       (SELECT max(ts_utc_ms) FROM messages m WHERE m.id IN (SELECT message_id FROM case_message_ids cm WHERE cm.case_id = c.id)),
+       (SELECT count(DISTINCT message_id) FROM (",
+    case_message_ids_of!("c.id"),
+    ")),
+       (SELECT min(ts_utc_ms) FROM messages m WHERE m.id IN (",
+    case_message_ids_of!("c.id"),
+    ")),
+       (SELECT max(ts_utc_ms) FROM messages m WHERE m.id IN (",
+    case_message_ids_of!("c.id"),
+    ")),
        c.pattern_flag, c.pending_disposition, (SELECT login FROM reviewers r WHERE r.id = c.pending_by), c.pending_reason,
        c.merged_into, c.created_at, c.updated_at
-FROM cases c";
+FROM cases c"
+);
 
 /// Map a row of [`SUMMARY_SELECT`].
 pub(crate) fn summary_row(r: &rusqlite::Row, names: &NameView) -> rusqlite::Result<CaseSummary> {
@@ -444,7 +452,7 @@ pub fn add_message(conn: &Connection, actor: &Reviewer, id: i64, message_id: i64
 pub fn remove_message(conn: &Connection, actor: &Reviewer, id: i64, message_id: i64, reason: &str) -> Result<(), ReviewError> {
     let reason = require_reason(reason)?;
     let in_case: i64 = conn.query_row(
-        "SELECT count(*) FROM case_message_ids WHERE case_id = ?1 AND message_id = ?2",
+        concat!("SELECT count(*) FROM (", case_message_ids_of!("?1"), ") WHERE message_id = ?2"),
         params![id, message_id],
         |r| r.get(0),
     )?;
@@ -517,9 +525,14 @@ pub fn split(conn: &Connection, actor: &Reviewer, id: i64, message_ids: &[i64], 
     if message_ids.is_empty() {
         return Err(ReviewError::BadRequest("say which messages go to the new case".into()));
     }
-    let total: i64 = conn.query_row("SELECT count(*) FROM case_message_ids WHERE case_id = ?1", [id], |r| r.get(0))?;
+    let total: i64 =
+        conn.query_row(concat!("SELECT count(DISTINCT message_id) FROM (", case_message_ids_of!("?1"), ")"), [id], |r| r.get(0))?;
     for &m in message_ids {
-        let n: i64 = conn.query_row("SELECT count(*) FROM case_message_ids WHERE case_id = ?1 AND message_id = ?2", params![id, m], |r| r.get(0))?;
+        let n: i64 = conn.query_row(
+            concat!("SELECT count(*) FROM (", case_message_ids_of!("?1"), ") WHERE message_id = ?2"),
+            params![id, m],
+            |r| r.get(0),
+        )?;
         if n == 0 {
             return Err(ReviewError::Conflict(format!("message {m} is not in case {id}")));
         }

@@ -208,8 +208,9 @@ pub fn page(conn: &Connection, names: &NameView, message_id: i64, before: bool, 
 /// The messages of a case, in conversation order, with their hits.
 pub fn case_messages(conn: &Connection, names: &NameView, case_id: i64) -> Result<Vec<MessageItem>, ReviewError> {
     let sql = format!(
-        "{MESSAGE_SELECT} WHERE m.id IN (SELECT message_id FROM case_message_ids WHERE case_id = ?1)
-         ORDER BY m.conversation_id, coalesce(m.ts_utc_ms, -9223372036854775808), m.id"
+        "{MESSAGE_SELECT} WHERE m.id IN ({})
+         ORDER BY m.conversation_id, coalesce(m.ts_utc_ms, -9223372036854775808), m.id",
+        case_message_ids_of!("?1")
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([case_id], |r| message_row(r, names))?.collect::<Result<Vec<_>, _>>()?;

@@ -174,10 +174,14 @@ pub fn regroup(conn: &Connection) -> Result<GroupingSummary, ReviewError> {
 pub fn detect_patterns(conn: &Connection) -> Result<i64, ReviewError> {
     let rows: Vec<(i64, i64, String, i64)> = conn
         .prepare(
-            "SELECT c.id, c.sender_id, j.value,
-                    coalesce((SELECT min(m.ts_utc_ms) FROM case_message_ids cm JOIN messages m ON m.id = cm.message_id WHERE cm.case_id = c.id), 0)
+            concat!(
+                "SELECT c.id, c.sender_id, j.value,
+                    coalesce((SELECT min(m.ts_utc_ms) FROM messages m WHERE m.id IN (",
+                case_message_ids_of!("c.id"),
+                ")), 0)
              FROM cases c, json_each(c.red_lines) j
-             WHERE c.sender_id IS NOT NULL AND c.merged_into IS NULL",
+             WHERE c.sender_id IS NOT NULL AND c.merged_into IS NULL"
+            ),
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;

@@ -1,6 +1,6 @@
 //! The case queue: filters, sorting, paging and facet counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
@@ -92,26 +92,17 @@ fn where_clause(f: &CaseFilter) -> Result<(String, Vec<Value>), ReviewError> {
     if let Some(v) = f.conversation_id {
         push("c.conversation_id = ?", v.into(), &mut w);
     }
+    // The case's messages, searched by case (see `case_message_ids_of`).
+    let in_case = concat!("m.id IN (", case_message_ids_of!("c.id"), ")");
     if let Some(v) = f.participant_id {
-        push(
-            "(c.sender_id = ? OR EXISTS (SELECT 1 FROM case_message_ids cm JOIN messages m ON m.id = cm.message_id WHERE cm.case_id = c.id AND m.sender_id = c.sender_id))",
-            v.into(),
-            &mut w,
-        );
+        // The participant sent the case's messages (the case's sender) or one of them.
+        push(&format!("(c.sender_id = ? OR EXISTS (SELECT 1 FROM messages m WHERE {in_case} AND m.sender_id = ?))"), v.into(), &mut w);
     }
     if let Some(v) = &f.from {
-        push(
-            "EXISTS (SELECT 1 FROM case_message_ids cm JOIN messages m ON m.id = cm.message_id WHERE cm.case_id = c.id AND m.ts_utc_ms >= ?)",
-            instant(v)?.into(),
-            &mut w,
-        );
+        push(&format!("EXISTS (SELECT 1 FROM messages m WHERE {in_case} AND m.ts_utc_ms >= ?)"), instant(v)?.into(), &mut w);
     }
     if let Some(v) = &f.to {
-        push(
-            "EXISTS (SELECT 1 FROM case_message_ids cm JOIN messages m ON m.id = cm.message_id WHERE cm.case_id = c.id AND m.ts_utc_ms < ?)",
-            instant(v)?.into(),
-            &mut w,
-        );
+        push(&format!("EXISTS (SELECT 1 FROM messages m WHERE {in_case} AND m.ts_utc_ms < ?)"), instant(v)?.into(), &mut w);
     }
     if let Some(v) = &f.tag {
         push("EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)", v.clone().into(), &mut w);
@@ -119,8 +110,7 @@ fn where_clause(f: &CaseFilter) -> Result<(String, Vec<Value>), ReviewError> {
     if let Some(v) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         for word in v.split_whitespace() {
             push(
-                "(instr(lower(c.title), lower(?)) > 0 OR EXISTS (SELECT 1 FROM case_message_ids cm JOIN messages m ON m.id = cm.message_id
-                   WHERE cm.case_id = c.id AND instr(lower(m.text), lower(?)) > 0))",
+                &format!("(instr(lower(c.title), lower(?)) > 0 OR EXISTS (SELECT 1 FROM messages m WHERE {in_case} AND instr(lower(m.text), lower(?)) > 0))"),
                 word.to_string().into(),
                 &mut w,
             );
@@ -132,18 +122,36 @@ fn where_clause(f: &CaseFilter) -> Result<(String, Vec<Value>), ReviewError> {
     Ok((format!(" WHERE {}", w.join(" AND ")), a))
 }
 
+/// The summaries of `ids`, in that order.
+fn summaries_in_order(conn: &Connection, names: &NameView, ids: &[i64]) -> Result<Vec<CaseSummary>, ReviewError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut by_id: HashMap<i64, CaseSummary> = conn
+        .prepare(&format!("{SUMMARY_SELECT} WHERE c.id IN ({list})"))?
+        .query_map([], |r| summary_row(r, names))?
+        .map(|s| s.map(|s| (s.id, s)))
+        .collect::<Result<_, _>>()?;
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 /// One page of the queue with facet counts.
 pub fn query(conn: &Connection, names: &NameView, f: &CaseFilter, sort: CaseSort, offset: i64, limit: i64) -> Result<CasePage, ReviewError> {
     let (wh, args) = where_clause(f)?;
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM cases c{wh}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
     let order = match sort {
         CaseSort::Priority => "c.priority ASC, c.updated_at DESC, c.id ASC",
-        CaseSort::Date => "(SELECT max(m.ts_utc_ms) FROM case_message_ids cm JOIN messages m ON m.id = cm.message_id WHERE cm.case_id = c.id) DESC, c.id DESC",
+        CaseSort::Date => concat!("(SELECT max(m.ts_utc_ms) FROM messages m WHERE m.id IN (", case_message_ids_of!("c.id"), ")) DESC, c.id DESC"),
         CaseSort::Hits => "(SELECT count(*) FROM case_hits ch WHERE ch.case_id = c.id) DESC, c.id ASC",
     };
-    let sql = format!("{SUMMARY_SELECT}{wh} ORDER BY {order} LIMIT {} OFFSET {}", limit.clamp(1, 10_000), offset.max(0));
-    let mut stmt = conn.prepare(&sql)?;
-    let cases = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| summary_row(r, names))?.collect::<Result<_, _>>()?;
+    // The page's ids first, then their summaries: sorting the full summary
+    // rows would compute every column of every matching case.
+    let ids: Vec<i64> = conn
+        .prepare(&format!("SELECT c.id FROM cases c{wh} ORDER BY {order} LIMIT {} OFFSET {}", limit.clamp(1, 10_000), offset.max(0)))?
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let cases = summaries_in_order(conn, names, &ids)?;
     let mut facets = BTreeMap::new();
     for (name, expr) in [
         ("status", "c.status"),
@@ -172,4 +180,47 @@ pub fn query(conn: &Connection, names: &NameView, f: &CaseFilter, sort: CaseSort
         facets.insert(name.to_string(), counts);
     }
     Ok(CasePage { total, offset, cases, facets })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::cases::SUMMARY_SELECT;
+
+    /// The query plan of `sql`, one line per step.
+    fn plan(conn: &Connection, sql: &str, args: &[Value]) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(3)).unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Regression: per-case lookups went through the `case_message_ids` UNION
+    /// view, which SQLite scans whole for each case (a queue page of 100,000
+    /// cases took minutes). No per-case step may scan the hit tables.
+    #[test]
+    fn per_case_lookups_search_by_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path().join("w.db")).unwrap();
+        let conn = store.conn();
+        let full = CaseFilter {
+            participant_id: Some(1),
+            from: Some("2026-01-01".into()),
+            to: Some("2026-12-31".into()),
+            text: Some("红包".into()),
+            ..Default::default()
+        };
+        let (wh, args) = where_clause(&full).unwrap();
+        let date_sort = concat!("(SELECT max(m.ts_utc_ms) FROM messages m WHERE m.id IN (", case_message_ids_of!("c.id"), "))");
+        for (what, sql, args) in [
+            ("summary", format!("{SUMMARY_SELECT} WHERE c.id IN (1, 2)"), vec![]),
+            ("filters", format!("SELECT c.id FROM cases c{wh}"), args),
+            ("date sort", format!("SELECT c.id FROM cases c ORDER BY {date_sort}"), vec![]),
+        ] {
+            let p = plan(conn, &sql, &args);
+            for table in ["ch", "h", "case_hits", "hits", "case_messages", "x"] {
+                assert!(!p.lines().any(|l| l.trim_start_matches(['|', '-', '`', ' ']) == format!("SCAN {table}")), "{what} scans {table}:\n{p}");
+            }
+            assert!(!p.contains("case_message_ids"), "{what} uses the view:\n{p}");
+        }
+    }
 }
