@@ -244,8 +244,6 @@ export type ParticipantRow = { id: number, platform: string, name: string | null
 
 export type FormatInfo = { id: string, platform: string, summary: string, };
 
-export type Utf16Span = { start: number, end: number, };
-
 export type ExportOptions = { language: Language, 
 /**
  * Messages shown before and after each hit; `None`: the workspace's
