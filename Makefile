@@ -7,11 +7,13 @@ CARGO ?= cargo
 NPM ?= npm
 
 # Debian packages: the desktop shell (webkit), its headless runs (Xvfb,
-# WebKitWebDriver), browser tests (chromium), and the tools benchmarks compare
-# against (sqlite3, ripgrep, GNU time).
+# WebKitWebDriver), browser tests (chromium), the tools benchmarks compare
+# against (sqlite3, ripgrep, GNU time), the CJK font case.pdf embeds
+# (fonts-noto-cjk) and pdftotext for the PDF tests (poppler-utils).
 APT_PACKAGES := build-essential pkg-config curl wget file libssl-dev \
 	libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev \
-	xvfb imagemagick webkit2gtk-driver chromium sqlite3 ripgrep time
+	xvfb imagemagick webkit2gtk-driver chromium sqlite3 ripgrep time \
+	fonts-noto-cjk poppler-utils
 
 DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/redline.db

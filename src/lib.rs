@@ -10,6 +10,7 @@ pub mod import;
 pub mod rules;
 pub mod api;
 pub mod audit;
+pub mod export;
 pub mod model;
 pub mod review;
 pub mod scan;

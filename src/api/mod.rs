@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 use workspace_ops::{FormatInfo, ImportResultItem, PackView, ParticipantPage, ScanOutcome, TryMatch};
 
 use crate::audit::{self, AuditEntry, VerifyReport};
+use crate::export::{self, CaseFileReport, ExportError, ExportOptions, ExportSummary};
 use crate::review::annotations::{self, Annotation, AnnotationVersion};
 use crate::review::cases::{self, CaseSummary, CloseOutcome, Note};
 use crate::review::context::{self, ConversationWindow, MessageItem, SenderHistory};
@@ -97,6 +98,12 @@ pub enum Request {
     ListParticipants { query: Option<String>, offset: Option<i64>, limit: Option<i64> },
     ParticipantMessages { participant_id: i64, offset: Option<i64>, limit: Option<i64> },
     Formats,
+    /// Write a case file (a folder, or a zip when `out` ends in `.zip`) for these cases; audited per case.
+    Export { case_ids: Vec<i64>, out: String, options: ExportOptions },
+    /// Batch export: every case the queue filter selects (e.g. closed as violation in a date range).
+    ExportCases { filter: CaseFilter, out: String, options: ExportOptions },
+    /// Check a case file against its manifest (and this workspace's audit trail).
+    VerifyCaseFile { path: String },
 }
 
 /// Everything the case view needs in one answer.
@@ -172,10 +179,13 @@ pub enum Response {
     Participants(ParticipantPage),
     Messages(Vec<MessageItem>),
     Formats(Vec<FormatInfo>),
+    Exported(ExportSummary),
+    CaseFileVerify(CaseFileReport),
 }
 
 /// An error fit for a reviewer, with a stable code:
-/// `not_found`, `invalid_transition`, `forbidden`, `conflict`, `bad_request`, `storage`.
+/// `not_found`, `invalid_transition`, `forbidden`, `conflict`, `bad_request`, `storage`, and for
+/// exports `io`, `missing_font`, `pdf`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
@@ -185,6 +195,12 @@ pub struct ApiError {
 
 impl From<ReviewError> for ApiError {
     fn from(e: ReviewError) -> Self {
+        ApiError { code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+impl From<ExportError> for ApiError {
+    fn from(e: ExportError) -> Self {
         ApiError { code: e.code().to_string(), message: e.to_string() }
     }
 }
@@ -426,6 +442,17 @@ fn handle_as(store: &mut Store, me: Reviewer, req: Request) -> Result<Response, 
         Request::Import { .. } | Request::Scan { .. } | Request::Cancel { .. } => {
             return handle_with_progress(store, &me.login, req, &mut |_| {})
         }
+        Request::Export { case_ids, out, options } => {
+            Response::Exported(export::export(store, &me, &case_ids, std::path::Path::new(&out), &options)?)
+        }
+        Request::ExportCases { filter, out, options } => {
+            let ids = export::cases_matching(store, &filter)?;
+            if ids.is_empty() {
+                return Err(ApiError { code: "bad_request".into(), message: "no case matches the filter: nothing to export".into() });
+            }
+            Response::Exported(export::export(store, &me, &ids, std::path::Path::new(&out), &options)?)
+        }
+        Request::VerifyCaseFile { path } => Response::CaseFileVerify(export::verify_with_store(store, std::path::Path::new(&path))?),
     })
 }
 

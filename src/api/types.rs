@@ -7,6 +7,7 @@
 use ts_rs::{Config, TS};
 
 use super::*;
+use crate::export::{Language, RedactKind};
 use crate::review::cases::PendingApproval;
 use crate::review::context::{AttachmentInfo, HitMark};
 use crate::review::stats::{Dispositions, RedLineStats, ReviewerStats, RuleStats, TermStats};
@@ -34,6 +35,7 @@ pub fn ts_declarations() -> String {
         QaItem, AuditEntry, VerifyReport, Stats, RedLineStats, RuleStats, TermStats, ReviewerStats, Dispositions,
         Utf16Span, ProgressEvent, ImportResultItem, SourceSummary, Skip, ScanOutcome, ScanSummary, PackScanInfo,
         PackView, RedLineView, RuleView, TryMatch, ParticipantPage, ParticipantRow, FormatInfo,
+        ExportOptions, Language, RedactKind, ExportSummary, CaseFileReport,
     );
     let mut s = String::from(
         "// Generated from the Rust API types (src/api). Do not edit: run\n// `UPDATE_TS=1 cargo test --test api_types` after changing them.\n\n",

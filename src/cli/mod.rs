@@ -3,6 +3,7 @@
 //! script, the desktop shell or the local server could not also get.
 
 mod gen_cmd;
+mod export_cmd;
 mod import_cmd;
 mod progress;
 mod review_cmd;
@@ -94,6 +95,14 @@ pub enum Command {
     Reviewer(review_cmd::ReviewerCommand),
     /// Serve the workstation UI on 127.0.0.1 for a browser (session token in the printed URL).
     Serve(serve_cmd::ServeArgs),
+    /// Write a case file (folder or .zip): report (HTML, PDF), JSON, CSV, RSMF, load files, attachments, manifest.
+    Export(export_cmd::ExportArgs),
+    /// Check a case file (folder or .zip) against its manifest; exit 1 naming altered, added or removed files.
+    Verify {
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the export formats Redline reads.
     Formats,
     /// Show the workspace: schema version, totals, index state.
@@ -124,6 +133,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reveal { participant_id } => review_cmd::call(&db, &actor, Request::Reveal { participant_id }, false),
         Command::Settings(c) => review_cmd::settings(&db, &actor, c),
         Command::Reviewer(c) => review_cmd::reviewer(&db, &actor, c),
+        Command::Export(a) => export_cmd::export(&db, &actor, a),
+        Command::Verify { path, json } => export_cmd::verify(&db, &actor, &path, json),
         Command::Formats => {
             for f in redline::import::formats::FORMATS {
                 println!("{:<22} {}", f.id, f.summary);

@@ -23,6 +23,7 @@ pub mod json_head;
 pub mod json_stream;
 pub mod messenger;
 pub mod money;
+pub mod reopen;
 pub mod rsmf;
 pub mod signal;
 pub mod slack;

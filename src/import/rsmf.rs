@@ -114,15 +114,25 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
         return read_manifest(tree, ctx, &name, "", false);
     }
     // an .rsmf mail: take out rsmf.zip and read it
-    let extracted = mime::extract(tree.open(&name)?, &origin.display().to_string())?;
-    for (index, part) in &extracted.extra_parts {
+    let (mut zip, extra_parts) = mail_zip(tree.open(&name)?, &origin)?;
+    for (index, part) in &extra_parts {
         ctx.skip(&Locator::record(&name, *index), format!("MIME attachment {part:?} ignored: an RSMF file carries only rsmf.zip"))?;
     }
-    let mut zip = ZipTree::new(&origin.join("rsmf.zip"), extracted.zip)?;
     if !zip.has(MANIFEST) {
         return Err(ImportError::malformed(format!("{}!rsmf.zip", origin.display()), "entries", format!("no {MANIFEST} in rsmf.zip")));
     }
     read_manifest(&mut zip, ctx, MANIFEST, "rsmf.zip/", true)
+}
+
+/// `rsmf.zip` as a tree, and the other MIME attachments `(index, name)`.
+pub type MailZip = (ZipTree<tempfile::SpooledTempFile>, Vec<(u64, String)>);
+
+/// The `rsmf.zip` of an `.rsmf` mail as a tree (streamed out of the mail;
+/// see [`mime`]), with the `(index, name)` of any other MIME attachment.
+/// Attachments imported from a mail have export paths `rsmf.zip/ID`.
+pub fn mail_zip(mail: impl Read, origin: &std::path::Path) -> Result<MailZip, ImportError> {
+    let extracted = mime::extract(mail, &origin.display().to_string())?;
+    Ok((ZipTree::new(&origin.join("rsmf.zip"), extracted.zip)?, extracted.extra_parts))
 }
 
 /// A participant as events need it.

@@ -1,9 +1,9 @@
 // Generated from the Rust API types (src/api). Do not edit: run
 // `UPDATE_TS=1 cargo test --test api_types` after changing them.
 
-export type Request = { "type": "workspace_info" } | { "type": "me" } | { "type": "list_reviewers" } | { "type": "update_profile", login: string | null, name: string | null, initials: string | null, role: string | null, } | { "type": "get_settings" } | { "type": "set_settings", settings: Settings, } | { "type": "regroup" } | { "type": "search", query: string, limit: number | null, } | { "type": "list_cases", filter: CaseFilter, sort: CaseSort | null, offset: number | null, limit: number | null, } | { "type": "get_case", id: number, } | { "type": "set_status", id: number, status: Status, reason: string | null, } | { "type": "close", id: number, disposition: Disposition, reason: string | null, misfired_rule: string | null, } | { "type": "approve", id: number, } | { "type": "reject_approval", id: number, reason: string, } | { "type": "assign", id: number, login: string | null, } | { "type": "tag", id: number, tag: string, add: boolean, } | { "type": "set_due", id: number, due: string | null, } | { "type": "set_priority", id: number, severity: string | null, priority: number | null, } | { "type": "add_note", id: number, text: string, } | { "type": "merge", ids: Array<number>, } | { "type": "split", id: number, message_ids: Array<number>, reason: string, } | { "type": "add_message", id: number, message_id: number, reason: string, } | { "type": "remove_message", id: number, message_id: number, reason: string, } | { "type": "annotate", message_id: number, case_id: number | null, span: [number, number] | null, label: string, text: string, } | { "type": "edit_annotation", id: number, label: string | null, text: string | null, } | { "type": "delete_annotation", id: number, } | { "type": "annotation_history", id: number, } | { "type": "window", message_id: number, before: number | null, after: number | null, } | { "type": "page", message_id: number, before: boolean, count: number | null, } | { "type": "sender_history", participant_id: number, } | { "type": "reveal", participant_id: number, } | { "type": "qa_sample", share: number | null, } | { "type": "qa_list", all: boolean, } | { "type": "qa_decide", id: number, agree: boolean, reason: string, } | { "type": "audit_log", case_id: number | null, limit: number | null, } | { "type": "audit_verify" } | { "type": "stats" } | { "type": "import", paths: Array<string>, format: string | null, tz: string | null, } | { "type": "scan", rules: Array<string>, } | { "type": "cancel", task_id: string, } | { "type": "list_packs" } | { "type": "try_rules", text: string, kind: string | null, amount: number | null, } | { "type": "list_participants", query: string | null, offset: number | null, limit: number | null, } | { "type": "participant_messages", participant_id: number, offset: number | null, limit: number | null, } | { "type": "formats" };
+export type Request = { "type": "workspace_info" } | { "type": "me" } | { "type": "list_reviewers" } | { "type": "update_profile", login: string | null, name: string | null, initials: string | null, role: string | null, } | { "type": "get_settings" } | { "type": "set_settings", settings: Settings, } | { "type": "regroup" } | { "type": "search", query: string, limit: number | null, } | { "type": "list_cases", filter: CaseFilter, sort: CaseSort | null, offset: number | null, limit: number | null, } | { "type": "get_case", id: number, } | { "type": "set_status", id: number, status: Status, reason: string | null, } | { "type": "close", id: number, disposition: Disposition, reason: string | null, misfired_rule: string | null, } | { "type": "approve", id: number, } | { "type": "reject_approval", id: number, reason: string, } | { "type": "assign", id: number, login: string | null, } | { "type": "tag", id: number, tag: string, add: boolean, } | { "type": "set_due", id: number, due: string | null, } | { "type": "set_priority", id: number, severity: string | null, priority: number | null, } | { "type": "add_note", id: number, text: string, } | { "type": "merge", ids: Array<number>, } | { "type": "split", id: number, message_ids: Array<number>, reason: string, } | { "type": "add_message", id: number, message_id: number, reason: string, } | { "type": "remove_message", id: number, message_id: number, reason: string, } | { "type": "annotate", message_id: number, case_id: number | null, span: [number, number] | null, label: string, text: string, } | { "type": "edit_annotation", id: number, label: string | null, text: string | null, } | { "type": "delete_annotation", id: number, } | { "type": "annotation_history", id: number, } | { "type": "window", message_id: number, before: number | null, after: number | null, } | { "type": "page", message_id: number, before: boolean, count: number | null, } | { "type": "sender_history", participant_id: number, } | { "type": "reveal", participant_id: number, } | { "type": "qa_sample", share: number | null, } | { "type": "qa_list", all: boolean, } | { "type": "qa_decide", id: number, agree: boolean, reason: string, } | { "type": "audit_log", case_id: number | null, limit: number | null, } | { "type": "audit_verify" } | { "type": "stats" } | { "type": "import", paths: Array<string>, format: string | null, tz: string | null, } | { "type": "scan", rules: Array<string>, } | { "type": "cancel", task_id: string, } | { "type": "list_packs" } | { "type": "try_rules", text: string, kind: string | null, amount: number | null, } | { "type": "list_participants", query: string | null, offset: number | null, limit: number | null, } | { "type": "participant_messages", participant_id: number, offset: number | null, limit: number | null, } | { "type": "formats" } | { "type": "export", case_ids: Array<number>, out: string, options: ExportOptions, } | { "type": "export_cases", filter: CaseFilter, out: string, options: ExportOptions, } | { "type": "verify_case_file", path: string, };
 
-export type Response = { "type": "ok" } | { "type": "workspace_info", "data": WorkspaceInfo } | { "type": "reviewer", "data": Reviewer } | { "type": "reviewers", "data": Array<Reviewer> } | { "type": "settings", "data": Settings } | { "type": "grouping", "data": GroupingSummary } | { "type": "search_results", "data": Array<SearchResult> } | { "type": "cases", "data": CasePage } | { "type": "case", "data": CaseDetail } | { "type": "closed", "data": CloseOutcome } | { "type": "case_id", "data": number } | { "type": "note_id", "data": number } | { "type": "annotation", "data": Annotation } | { "type": "annotation_history", "data": Array<AnnotationVersion> } | { "type": "window", "data": ConversationWindow } | { "type": "sender_history", "data": SenderHistory } | { "type": "qa", "data": Array<QaItem> } | { "type": "qa_item", "data": QaItem } | { "type": "audit", "data": Array<AuditEntry> } | { "type": "audit_verify", "data": VerifyReport } | { "type": "stats", "data": Stats } | { "type": "import_results", "data": Array<ImportResultItem> } | { "type": "scan_summary", "data": ScanOutcome } | { "type": "packs", "data": Array<PackView> } | { "type": "rule_matches", "data": Array<TryMatch> } | { "type": "participants", "data": ParticipantPage } | { "type": "messages", "data": Array<MessageItem> } | { "type": "formats", "data": Array<FormatInfo> };
+export type Response = { "type": "ok" } | { "type": "workspace_info", "data": WorkspaceInfo } | { "type": "reviewer", "data": Reviewer } | { "type": "reviewers", "data": Array<Reviewer> } | { "type": "settings", "data": Settings } | { "type": "grouping", "data": GroupingSummary } | { "type": "search_results", "data": Array<SearchResult> } | { "type": "cases", "data": CasePage } | { "type": "case", "data": CaseDetail } | { "type": "closed", "data": CloseOutcome } | { "type": "case_id", "data": number } | { "type": "note_id", "data": number } | { "type": "annotation", "data": Annotation } | { "type": "annotation_history", "data": Array<AnnotationVersion> } | { "type": "window", "data": ConversationWindow } | { "type": "sender_history", "data": SenderHistory } | { "type": "qa", "data": Array<QaItem> } | { "type": "qa_item", "data": QaItem } | { "type": "audit", "data": Array<AuditEntry> } | { "type": "audit_verify", "data": VerifyReport } | { "type": "stats", "data": Stats } | { "type": "import_results", "data": Array<ImportResultItem> } | { "type": "scan_summary", "data": ScanOutcome } | { "type": "packs", "data": Array<PackView> } | { "type": "rule_matches", "data": Array<TryMatch> } | { "type": "participants", "data": ParticipantPage } | { "type": "messages", "data": Array<MessageItem> } | { "type": "formats", "data": Array<FormatInfo> } | { "type": "exported", "data": ExportSummary } | { "type": "case_file_verify", "data": CaseFileReport };
 
 export type ApiError = { code: string, message: string, };
 
@@ -243,3 +243,56 @@ export type ParticipantPage = { total: number, participants: Array<ParticipantRo
 export type ParticipantRow = { id: number, platform: string, name: string | null, handle: string | null, phone: string | null, email: string | null, messages: number, hits: number, cases: number, pseudonymised: boolean, };
 
 export type FormatInfo = { id: string, platform: string, summary: string, };
+
+export type ExportOptions = { language: Language, 
+/**
+ * Messages shown before and after each hit; `None`: the workspace's
+ * `context_messages` setting.
+ */
+context: number | null, 
+/**
+ * Identifiers to redact in every exported text.
+ */
+redact: Array<RedactKind>, 
+/**
+ * Bates prefix (letters, digits, `-`, `_`), e.g. `RL` gives `RL000001`.
+ */
+bates_prefix: string, bates_start: number, 
+/**
+ * Digits of the zero-padded Bates number.
+ */
+bates_digits: number, 
+/**
+ * Write `case.pdf` (needs a CJK font on the system).
+ */
+include_pdf: boolean, 
+/**
+ * Image thumbnails start blurred in `case.html` (a switch in the page
+ * shows them, on screen and in print) and are left out of `case.pdf`.
+ */
+blur_images: boolean, };
+
+export type Language = "en" | "zh";
+
+export type RedactKind = "phone" | "national_id" | "bank_card" | "email";
+
+export type ExportSummary = { path: string, cases: Array<number>, messages: number, 
+/**
+ * Files of the case file, manifest included.
+ */
+files: Array<string>, attachments_included: number, attachments_missing: number, pdf_pages: number | null, bates_first: string | null, bates_last: string | null, redactions: number, manifest_sha256: string, 
+/**
+ * Audit sequence numbers of the `case.export` entries.
+ */
+audit_seqs: Array<number>, };
+
+export type CaseFileReport = { path: string, ok: boolean, 
+/**
+ * Files listed in the manifest and checked.
+ */
+checked: number, altered: Array<string>, added: Array<string>, removed: Array<string>, problems: Array<string>, manifest_sha256: string | null, cases: Array<number>, created_at: string | null, exporter: string | null, 
+/**
+ * Audit entries (`case.export`) of this workspace that recorded this
+ * manifest; `None` when no workspace was consulted.
+ */
+recorded_in_audit: Array<number> | null, };
