@@ -130,7 +130,7 @@ test('100,000 cases scroll smoothly with a small DOM', { timeout: 600_000 }, asy
   await page.locator('.crow .who').first().waitFor();
   const filled = await page.evaluate(() => [...document.querySelectorAll('.crow')].filter((r) => r.querySelector('.who')).length);
   assert.ok(filled > 5, 'rows in view are filled');
-  await shot(page, '17-queue-100k-scrolled');
+  await shot(page, '19-queue-100k-scrolled');
 
   // Jump to the very end: the last case arrives.
   const tEnd = Date.now();
@@ -152,7 +152,7 @@ test('100,000 cases scroll smoothly with a small DOM', { timeout: 600_000 }, asy
   await page.locator('#case-row-29.sel').waitFor();
   await page.waitForURL(/#\/queue\/\d+$/);
   await page.locator('.case h1').waitFor();
-  await shot(page, '18-queue-100k-keyboard');
+  await shot(page, '20-queue-100k-keyboard');
 
   const result = {
     cases: CASES,

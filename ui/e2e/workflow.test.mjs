@@ -1,9 +1,11 @@
 // The reviewer's day, end to end, in a real browser against a real
-// `redline serve`: import → scan → queue → case → annotate → disposition,
-// the hostile-message case, and every screen in both themes and languages.
+// `redline serve`: import → scan → queue → case → annotate → disposition →
+// export, the hostile-message case, and every screen in both themes and
+// languages.
 // Screenshots of each screen go to test-artifacts/ui/.
 
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { BRIBE, writeChats, XSS_NAME, XSS_TEXT } from './fixtures.mjs';
@@ -340,7 +342,31 @@ test('help overlay, dark theme and Chinese', async () => {
   await page.getByRole('link', { name: /Queue/ }).waitFor();
 });
 
-test('export (not built yet)', { skip: 'the export request does not exist in the API yet' }, () => {});
+test('export the decided case as a sealed case file, then verify it', { timeout: 300_000 }, async () => {
+  const id = await caseWith('辛苦费', 'illicit-payments');
+  await page.goto(`${srv.origin}/#/queue/${id}`);
+  await page.locator('.case .cid', { hasText: `#${id}` }).waitFor();
+  await page.locator('.case .cid').click();
+  await page.keyboard.press('x');
+  const dialog = page.getByRole('dialog', { name: `Export case #${id}` });
+  await dialog.waitFor();
+  const out = path.join(tmp.dir, `case-${id}.zip`);
+  await dialog.getByLabel('Case file').fill(out);
+  await dialog.getByLabel('Phone numbers').check();
+  await shot(page, '17-export-options');
+  await page.keyboard.press('Control+Enter');
+  await dialog.getByText('Case file written for 1 case.').waitFor({ timeout: 240_000 });
+  assert.ok(existsSync(out), `${out} written`);
+  await dialog.getByRole('button', { name: 'Verify the case file' }).click();
+  await dialog.locator('.verify', { hasText: /^Intact: \d+ files match the manifest\./ }).waitFor();
+  await shot(page, '18-export-done');
+  const report = await ask(srv, { type: 'verify_case_file', path: out });
+  assert.equal(report.ok, true);
+  assert.deepEqual(report.cases, [id]);
+  await page.keyboard.press('Escape');
+  const d = await ask(srv, { type: 'get_case', id });
+  assert.ok(d.audit.some((e) => e.action === 'case.export'), 'the export is audited on the case');
+});
 
 test('no script errors on any screen', async () => {
   await assertNoScriptRan();

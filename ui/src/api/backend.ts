@@ -25,6 +25,8 @@ export interface Backend {
    * when the backend serves one fixed workspace (`redline serve`).
    */
   chooseWorkspace(create: boolean): Promise<string | null>;
+  /** Desktop only: where to write a case file (a `.zip`); null when cancelled or in a browser. */
+  chooseSavePath(defaultName: string): Promise<string | null>;
 }
 
 /** An `ApiError` from the backend as a JavaScript error. */

@@ -118,4 +118,8 @@ export class HttpBackend implements Backend {
   async chooseWorkspace(): Promise<string | null> {
     return null;
   }
+
+  async chooseSavePath(): Promise<string | null> {
+    return null;
+  }
 }

@@ -40,6 +40,11 @@ export class TauriBackend implements Backend {
     return Array.isArray(chosen) ? chosen : [chosen];
   }
 
+  async chooseSavePath(defaultName: string): Promise<string | null> {
+    const path = await save({ defaultPath: defaultName, filters: [{ name: 'Zip', extensions: ['zip'] }] });
+    return typeof path === 'string' ? path : null;
+  }
+
   async chooseWorkspace(create: boolean): Promise<string | null> {
     const filters = [{ name: 'Redline workspace', extensions: ['db', 'sqlite', 'redline'] }];
     const path = create ? await save({ defaultPath: 'redline.db', filters }) : await open({ multiple: false, directory: false, filters });

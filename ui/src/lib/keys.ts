@@ -83,6 +83,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: 'c', what: 'scNote' },
       { keys: 'm', what: 'scAnnotate' },
       { keys: 'h', what: 'scHistory' },
+      { keys: 'x', what: 'scExport' },
       { keys: 'Ctrl+Enter', what: 'scSubmit' },
     ],
   },
