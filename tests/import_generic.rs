@@ -68,3 +68,13 @@ fn search_finds_two_character_chinese_and_english() {
     assert_eq!(ws.store.search("内部文件", 10).unwrap().len(), 1);
     assert_eq!(ws.store.search("文件内部", 10).unwrap().len(), 0);
 }
+
+#[test]
+fn conversation_title_names_the_conversation() {
+    let mut ws = Workspace::new();
+    let p = ws.dir.path().join("t.jsonl");
+    std::fs::write(&p, r#"{"id":"1","conversation":"g-17","conversation_title":"采购部工作群","sender":"a","text":"hi"}"#).unwrap();
+    let s = ws.import_one(&p, None, None);
+    let msgs = ws.store.messages_of_source(s.source_id).unwrap();
+    assert_eq!((msgs[0].conversation.as_str(), msgs[0].conversation_title.as_deref()), ("g-17", Some("采购部工作群")));
+}

@@ -148,8 +148,13 @@ pub fn import_jsonl(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<()
                 continue;
             }
         };
+        let title = row.conversation_title.clone().filter(|t| !t.trim().is_empty());
         match jsonl_message(ctx, row, at.clone()) {
             Ok(m) => {
+                // A title names the conversation (the id may be a code).
+                if let Some(title) = title {
+                    ctx.conversation(&crate::model::ConversationRecord { external_id: m.conversation.clone(), title: Some(title), kind: None })?;
+                }
                 ctx.message(&m)?;
             }
             Err(reason) => ctx.skip(&at, reason)?,
