@@ -7,10 +7,10 @@
 // Run by `make test-desktop`; needs DESKTOP_BIN and REDLINE_BIN (built
 // binaries), Xvfb, WebKitWebDriver and ImageMagick (`make apt-deps`).
 
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -104,6 +104,7 @@ test('the desktop app opens on a workspace, shows the queue, and closes a case',
     driver.kill();
     xvfb.kill();
   }
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const log = JSON.parse(redline(db, 'audit', 'log', '--json'));
   assert.ok(log.data.some((e) => e.action === 'case.close' && e.actor === 'desktop-test'), 'the close is audited as the desktop reviewer');
 });
