@@ -7,7 +7,7 @@
 // Run by `make test-desktop`; needs DESKTOP_BIN and REDLINE_BIN (built
 // binaries), Xvfb, WebKitWebDriver and ImageMagick (`make apt-deps`).
 
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -56,10 +56,11 @@ function screenshot(display, name) {
   return { file, colours: Number(stats[0]), spread: Number(stats[1]) };
 }
 
-test('the desktop app opens on a workspace, shows the queue, and closes a case', { timeout: 240000 }, async () => {
+test('the desktop app opens on a workspace, shows the queue, and closes a case', { timeout: 240000 }, async (t) => {
   statSync(DESKTOP_BIN);
   const dir = mkdtempSync(join(tmpdir(), 'redline-desktop-'));
   const db = join(dir, 'demo.db');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   redline(db, 'import', join(ROOT, 'demo/exports'), '--tz', 'Asia/Shanghai');
   redline(db, 'scan');
   const before = JSON.parse(redline(db, 'cases', 'list', '--json'));
@@ -104,7 +105,6 @@ test('the desktop app opens on a workspace, shows the queue, and closes a case',
     driver.kill();
     xvfb.kill();
   }
-  after(() => rmSync(dir, { recursive: true, force: true }));
   const log = JSON.parse(redline(db, 'audit', 'log', '--json'));
   assert.ok(log.data.some((e) => e.action === 'case.close' && e.actor === 'desktop-test'), 'the close is audited as the desktop reviewer');
 });
