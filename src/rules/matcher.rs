@@ -293,7 +293,7 @@ impl RuleSet {
                 // Metadata only (kind, amount, attachment, sender, time): no
                 // text to look at, so no offset map is needed. Most messages
                 // fail these conditions at once.
-                if m.kind == Some(MessageKind::System) && !rule.meta.kinds.as_ref().is_some_and(|k| k.contains(&MessageKind::System)) {
+                if skips_system_notice(rule, m) {
                     continue;
                 }
                 if let Some(conditions) = meta_holds(&rule.meta, m, &g.opts) {
@@ -346,10 +346,7 @@ impl RuleSet {
         occ: &Occurrences,
         units: &mut Option<Vec<(usize, u32)>>,
     ) -> Option<RuleMatch> {
-        // System notices ("messages are end-to-end encrypted", joins, recalls)
-        // are written by the platform, not the sender: text rules skip them
-        // unless a rule asks for system messages by kind.
-        if m.kind == Some(MessageKind::System) && !rule.meta.kinds.as_ref().is_some_and(|k| k.contains(&MessageKind::System)) {
+        if skips_system_notice(rule, m) {
             return None;
         }
         let conditions = meta_holds(&rule.meta, m, &g.opts)?;
@@ -412,6 +409,13 @@ impl RuleSet {
             conditions,
         }
     }
+}
+
+/// System notices ("messages are end-to-end encrypted", joins, recalls) are
+/// written by the platform, not the sender: a rule skips them unless it asks
+/// for system messages by kind.
+fn skips_system_notice(rule: &CompiledRule, m: &MessageView) -> bool {
+    m.kind == Some(MessageKind::System) && !rule.meta.kinds.as_ref().is_some_and(|k| k.contains(&MessageKind::System))
 }
 
 fn positive_terms(e: &CExpr, out: &mut Vec<TermId>) {
