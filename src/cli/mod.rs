@@ -56,7 +56,7 @@ pub enum Command {
     Scan(scan_cmd::ScanArgs),
     /// List red-line hits.
     Hits(scan_cmd::HitsArgs),
-    /// Rule packs: list, check, test, try.
+    /// Rule packs: list, check, test, try, eval.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
     /// Review cases: list, show, assign, status, close, reopen, tag, note, merge, split, …
