@@ -662,3 +662,106 @@ fn a_reviewer_who_sees_aliases_exports_aliases() {
     let html = read(&out.join("case.html"));
     assert!(html.contains("are pseudonymised"));
 }
+
+/// The attachment rows of the message that mentions `needle`.
+fn attachments_of(f: &mut Fixture, needle: &str) -> Vec<redline::review::context::AttachmentInfo> {
+    let id = message_with(&f.ws, needle);
+    match api(&mut f.ws, "alice", Request::Window { message_id: id, before: Some(0), after: Some(0) }) {
+        Response::Window(w) => w.messages.into_iter().find(|m| m.id == id).expect("the message itself").attachments,
+        r => panic!("{r:?}"),
+    }
+}
+
+#[test]
+fn the_case_view_gets_attachment_bytes_verified_and_typed_by_content() {
+    use base64::Engine;
+    let mut f = fixture();
+    let photo = attachments_of(&mut f, "PHOTO").pop().expect("photo attachment");
+    let got = match api(&mut f.ws, "alice", Request::Attachment { id: photo.id }) {
+        Response::Attachment(a) => a,
+        r => panic!("{r:?}"),
+    };
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&got.data_base64).unwrap();
+    assert_eq!(bytes, png_bytes());
+    assert_eq!((got.display_type.as_deref(), got.sha256.as_str()), (Some("image/png"), sha256(&png_bytes()).as_str()));
+    assert_eq!(got.size_bytes, bytes.len() as u64);
+
+    // a file that is no image is served but never typed for display
+    let invoice = attachments_of(&mut f, "Invoice").pop().expect("invoice attachment");
+    match api(&mut f.ws, "alice", Request::Attachment { id: invoice.id }) {
+        Response::Attachment(a) => assert_eq!((a.display_type, a.file_name.as_str()), (None, INVOICE)),
+        r => panic!("{r:?}"),
+    }
+
+    // the photo swapped in the original export after import: refused, saying so
+    let chat = std::fs::read(&f.source).unwrap();
+    std::fs::remove_file(&f.source).unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&f.source).unwrap());
+    let o = zip::write::SimpleFileOptions::default();
+    {
+        let mut original = zip::ZipArchive::new(std::io::Cursor::new(chat)).unwrap();
+        let mut text = String::new();
+        original.by_name("_chat.txt").unwrap().read_to_string(&mut text).unwrap();
+        z.start_file("_chat.txt", o).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.start_file(PHOTO, o).unwrap();
+    z.write_all(b"\x89PNG\r\n\x1a\nnot the photo that was imported").unwrap();
+    z.finish().unwrap();
+    let req = Request::Attachment { id: photo.id };
+    let err = match redline::api::handle(&mut f.ws.store, "alice", req.clone()) {
+        Err(e) => e,
+        Ok(r) => panic!("a changed file was served: {r:?}"),
+    };
+    assert_eq!(err.code, "unavailable");
+    assert!(err.message.contains("changed since import"), "{}", err.message);
+
+    // the export moved away
+    std::fs::remove_file(&f.source).unwrap();
+    let err = redline::api::handle(&mut f.ws.store, "alice", req).unwrap_err();
+    assert!(err.code == "unavailable" && err.message.contains("no longer there"), "{err:?}");
+    assert_eq!(util::api_err(&mut f.ws, "alice", Request::Attachment { id: 999_999 }), "not_found");
+}
+
+#[test]
+fn export_reports_its_steps_and_a_cancel_leaves_nothing_behind() {
+    let mut f = fixture();
+    let out = f.ws.dir.path().join("with-progress.zip");
+    let mut events = Vec::new();
+    let req = Request::Export { case_ids: vec![f.case], out: out.display().to_string(), options: ExportOptions::default() };
+    let r = redline::api::handle_with_progress(&mut f.ws.store, "alice", req, &mut |ev| events.push(ev));
+    assert!(matches!(r, Ok(Response::Exported(_))), "{r:?}");
+    assert!(events.iter().all(|e| e.task == "export" && e.id == events[0].id), "{events:?}");
+    let total = events.last().and_then(|e| e.total).unwrap();
+    // 9 fixed steps, the zip, and both attachment files
+    assert_eq!(total, 12, "{events:?}");
+    assert!(events.windows(2).all(|w| w[0].done <= w[1].done && w[1].done < total), "{events:?}");
+    assert!(events[0].message.contains("gathering"), "{events:?}");
+
+    // cancel from another connection when the first attachment starts
+    let db = f.ws.db_path();
+    let audit_before = audit_count(&f.ws.store);
+    for out in [f.ws.dir.path().join("cancelled"), f.ws.dir.path().join("cancelled.zip")] {
+        let req = Request::Export { case_ids: vec![f.case], out: out.display().to_string(), options: ExportOptions::default() };
+        let mut other = redline::store::Store::open(&db).unwrap();
+        let mut asked = false;
+        let r = redline::api::handle_with_progress(&mut f.ws.store, "alice", req, &mut |ev| {
+            if ev.message.starts_with("attachments/") && !asked {
+                asked = true;
+                redline::api::handle(&mut other, "bob", Request::Cancel { task_id: ev.id.clone() }).unwrap();
+            }
+        });
+        assert!(asked);
+        assert_eq!(r.unwrap_err().code, "cancelled");
+        assert!(!out.exists(), "{} left behind", out.display());
+        let strays: Vec<_> = std::fs::read_dir(f.ws.dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".redline-export-")).collect();
+        assert!(strays.is_empty(), "staging left behind: {strays:?}");
+        assert_eq!(audit_count(&f.ws.store), audit_before, "a cancelled export is not audited");
+    }
+    // a cancel for a task that is not running is an error, not a silent no-op
+    assert_eq!(util::api_err(&mut f.ws, "alice", Request::Cancel { task_id: "export-0".into() }), "not_found");
+}
+
+fn audit_count(store: &redline::store::Store) -> i64 {
+    store.conn().query_row("SELECT count(*) FROM audit_log WHERE action = 'case.export'", [], |r| r.get(0)).unwrap()
+}

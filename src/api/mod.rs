@@ -33,6 +33,7 @@ use crate::review::annotations::{self, Annotation, AnnotationVersion};
 use crate::review::cases::{self, CaseSummary, CloseOutcome, Note};
 use crate::review::context::{self, ConversationWindow, MessageItem, SenderHistory};
 use crate::review::grouping::{self, GroupingSummary};
+use crate::review::media::{self, AttachmentContent};
 use crate::review::privacy::{self, NameView};
 use crate::review::qa::{self, QaItem};
 use crate::review::queue::{self, CaseFilter, CasePage, CaseSort};
@@ -98,6 +99,9 @@ pub enum Request {
     ListParticipants { query: Option<String>, offset: Option<i64>, limit: Option<i64> },
     ParticipantMessages { participant_id: i64, offset: Option<i64>, limit: Option<i64> },
     Formats,
+    /// An attachment's bytes from its original export, checked against the
+    /// SHA-256 recorded at import (for the case view's click-to-reveal).
+    Attachment { id: i64 },
     /// Write a case file (a folder, or a zip when `out` ends in `.zip`) for these cases; audited per case.
     Export { case_ids: Vec<i64>, out: String, options: ExportOptions },
     /// Batch export: every case the queue filter selects (e.g. closed as violation in a date range).
@@ -181,11 +185,12 @@ pub enum Response {
     Formats(Vec<FormatInfo>),
     Exported(ExportSummary),
     CaseFileVerify(CaseFileReport),
+    Attachment(AttachmentContent),
 }
 
 /// An error fit for a reviewer, with a stable code:
-/// `not_found`, `invalid_transition`, `forbidden`, `conflict`, `bad_request`, `storage`, and for
-/// exports `io`, `missing_font`, `pdf`.
+/// `not_found`, `invalid_transition`, `forbidden`, `conflict`, `bad_request`, `unavailable`,
+/// `storage`, and for exports `io`, `missing_font`, `pdf`, `cancelled`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
@@ -296,12 +301,59 @@ pub fn handle_with_progress(store: &mut Store, actor: &str, req: Request, emit: 
             unregister(&task_id);
             return r.map(Response::ScanSummary);
         }
+        Request::Export { case_ids, out, options } => {
+            return run_export(store, &me, &case_ids, &out, &options, emit).map(Response::Exported);
+        }
+        Request::ExportCases { filter, out, options } => {
+            let ids = export::cases_matching(store, &filter)?;
+            if ids.is_empty() {
+                return Err(ApiError { code: "bad_request".into(), message: "no case matches the filter: nothing to export".into() });
+            }
+            return run_export(store, &me, &ids, &out, &options, emit).map(Response::Exported);
+        }
         Request::Cancel { task_id } => {
             cancel(&task_id)?;
             return Ok(Response::Ok);
         }
         req => handle_as(store, me, req),
     }
+}
+
+/// An export as a task: progress events, and a cancel flag it checks.
+fn run_export(
+    store: &mut Store,
+    me: &Reviewer,
+    ids: &[i64],
+    out: &str,
+    options: &ExportOptions,
+    emit: &mut dyn FnMut(ProgressEvent),
+) -> Result<ExportSummary, ApiError> {
+    struct Adapter<'a> {
+        p: Progress<'a>,
+        last: Option<(std::time::Instant, String)>,
+    }
+    impl export::Progress for Adapter<'_> {
+        fn step(&mut self, done: u64, total: u64, what: &str) {
+            // Every step is sent, but a run of attachment copies at most ~20
+            // times a second: 10,000 files should not flood the UI.
+            let kind = what.split('/').next().unwrap_or(what);
+            let now = std::time::Instant::now();
+            if self.last.as_ref().is_some_and(|(t, k)| k == kind && now.duration_since(*t).as_millis() < 50) {
+                return;
+            }
+            self.last = Some((now, kind.to_string()));
+            self.p.send("export", done, Some(total), what);
+        }
+        fn cancelled(&self) -> bool {
+            self.p.cancel.load(Ordering::Relaxed)
+        }
+    }
+    let task_id = new_task_id("export");
+    let cancel = register(&task_id);
+    let mut adapter = Adapter { p: Progress { task_id: task_id.clone(), emit, cancel }, last: None };
+    let r = export::export(store, me, ids, std::path::Path::new(out), options, &mut adapter);
+    unregister(&task_id);
+    Ok(r?)
 }
 
 fn new_task_id(kind: &str) -> String {
@@ -439,18 +491,13 @@ fn handle_as(store: &mut Store, me: Reviewer, req: Request) -> Result<Response, 
             limit.unwrap_or(50),
         )?),
         Request::Formats => Response::Formats(workspace_ops::formats()),
-        Request::Import { .. } | Request::Scan { .. } | Request::Cancel { .. } => {
+        Request::Attachment { id } => Response::Attachment(media::content(store.conn(), id)?),
+        Request::Import { .. }
+        | Request::Scan { .. }
+        | Request::Export { .. }
+        | Request::ExportCases { .. }
+        | Request::Cancel { .. } => {
             return handle_with_progress(store, &me.login, req, &mut |_| {})
-        }
-        Request::Export { case_ids, out, options } => {
-            Response::Exported(export::export(store, &me, &case_ids, std::path::Path::new(&out), &options)?)
-        }
-        Request::ExportCases { filter, out, options } => {
-            let ids = export::cases_matching(store, &filter)?;
-            if ids.is_empty() {
-                return Err(ApiError { code: "bad_request".into(), message: "no case matches the filter: nothing to export".into() });
-            }
-            Response::Exported(export::export(store, &me, &ids, std::path::Path::new(&out), &options)?)
         }
         Request::VerifyCaseFile { path } => Response::CaseFileVerify(export::verify_with_store(store, std::path::Path::new(&path))?),
     })

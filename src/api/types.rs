@@ -35,7 +35,7 @@ pub fn ts_declarations() -> String {
         QaItem, AuditEntry, VerifyReport, Stats, RedLineStats, RuleStats, TermStats, ReviewerStats, Dispositions,
         Utf16Span, ProgressEvent, ImportResultItem, SourceSummary, Skip, ScanOutcome, ScanSummary, PackScanInfo,
         PackView, RedLineView, RuleView, TryMatch, ParticipantPage, ParticipantRow, FormatInfo,
-        ExportOptions, Language, RedactKind, ExportSummary, CaseFileReport,
+        ExportOptions, Language, RedactKind, ExportSummary, CaseFileReport, AttachmentContent,
     );
     let mut s = String::from(
         "// Generated from the Rust API types (src/api). Do not edit: run\n// `UPDATE_TS=1 cargo test --test api_types` after changing them.\n\n",

@@ -39,7 +39,7 @@ pub struct Progress<'a> {
 }
 
 impl Progress<'_> {
-    fn send(&mut self, task: &str, done: u64, total: Option<u64>, message: impl Into<String>) {
+    pub(super) fn send(&mut self, task: &str, done: u64, total: Option<u64>, message: impl Into<String>) {
         (self.emit)(ProgressEvent { task: task.into(), id: self.task_id.clone(), done, total, message: message.into() });
     }
 }

@@ -104,7 +104,19 @@ pub fn export(db: &Path, actor: &str, a: ExportArgs) -> anyhow::Result<ExitCode>
         Request::Export { case_ids: a.case_ids, out, options }
     };
     let mut store = super::open(db)?;
-    match api::handle(&mut store, actor, req) {
+    let bar = super::progress::bar(Some(0));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("exporting {bar:40} {pos}/{len} {wide_msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let answer = api::handle_with_progress(&mut store, actor, req, &mut |ev| {
+        if let Some(t) = ev.total {
+            bar.set_length(t);
+        }
+        bar.set_position(ev.done);
+        bar.set_message(ev.message);
+    });
+    bar.finish_and_clear();
+    match answer {
         Ok(Response::Exported(s)) => {
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&s)?);

@@ -28,8 +28,9 @@ fn extension(name: &str) -> String {
 }
 
 /// Copy every attachment file that can be had; fill in `included`, `path`
-/// and `reason` in the case file.
-pub fn copy_all(cf: &mut CaseFile, dir: &Path) -> Result<(), ExportError> {
+/// and `reason` in the case file. `before` is called with each file's name
+/// before it is copied (progress, and the chance to cancel).
+pub fn copy_all(cf: &mut CaseFile, dir: &Path, before: &mut dyn FnMut(&str) -> Result<(), ExportError>) -> Result<(), ExportError> {
     if cf.attachments.is_empty() {
         return Ok(());
     }
@@ -37,6 +38,7 @@ pub fn copy_all(cf: &mut CaseFile, dir: &Path) -> Result<(), ExportError> {
     std::fs::create_dir_all(&folder).map_err(|e| ExportError::io(&folder, e))?;
     let mut sources = SourceFiles::new();
     for file in &mut cf.attachments {
+        before(file.original_names.first().map(String::as_str).unwrap_or(&file.sha256))?;
         // every place the file was seen: (source path, path inside it)
         let mut places: Vec<(String, String)> = Vec::new();
         for m in &cf.messages {

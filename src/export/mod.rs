@@ -20,7 +20,9 @@
 //! destination folder (or a staging folder beside the zip), hashed into
 //! the manifest, zipped if asked, and only then is the export audited:
 //! one `case.export` entry per case with the manifest's SHA-256, in one
-//! transaction. A failed export removes what it wrote and audits nothing.
+//! transaction. A failed export removes what it wrote and audits nothing;
+//! so does a cancelled one ([`Progress::cancelled`] is asked between steps
+//! and between attachment files, the slow part of a large export).
 //! `docs/case-file.md` describes every file for the people who receive them.
 
 pub mod archive;
@@ -72,6 +74,8 @@ pub enum ExportError {
     MissingFont(String),
     #[error("writing case.pdf failed: {0}")]
     Pdf(String),
+    #[error("export cancelled: nothing was kept and nothing was audited")]
+    Cancelled,
 }
 
 impl ExportError {
@@ -88,6 +92,7 @@ impl ExportError {
             ExportError::BadRequest(_) => "bad_request",
             ExportError::MissingFont(_) => "missing_font",
             ExportError::Pdf(_) => "pdf",
+            ExportError::Cancelled => "cancelled",
         }
     }
 }
@@ -95,6 +100,48 @@ impl ExportError {
 impl From<rusqlite::Error> for ExportError {
     fn from(e: rusqlite::Error) -> Self {
         ExportError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// Where an export reports its steps, and learns that it should stop.
+pub trait Progress {
+    /// Step `done` of `total` is starting; `what` names it (a file of the
+    /// case file, or an attachment). `total` grows once the attachments
+    /// are known.
+    fn step(&mut self, done: u64, total: u64, what: &str);
+    /// Asked before every step: `true` stops the export, which then removes
+    /// what it wrote.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// No progress reporting, never cancelled.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn step(&mut self, _done: u64, _total: u64, _what: &str) {}
+}
+
+/// Steps of the case file besides the attachments: gather, html, pdf
+/// layout, pdf, load files, json, csv, rsmf, manifest.
+const FIXED_STEPS: u64 = 9;
+
+/// Counts steps for a [`Progress`] and turns a cancel into an error.
+struct Steps<'p> {
+    progress: &'p mut dyn Progress,
+    done: u64,
+    total: u64,
+}
+
+impl Steps<'_> {
+    fn next(&mut self, what: &str) -> Result<(), ExportError> {
+        if self.progress.cancelled() {
+            return Err(ExportError::Cancelled);
+        }
+        self.progress.step(self.done, self.total, what);
+        self.done += 1;
+        Ok(())
     }
 }
 
@@ -134,8 +181,16 @@ pub fn cases_matching(store: &Store, filter: &CaseFilter) -> Result<Vec<i64>, Ex
     Ok(ids)
 }
 
-/// Export `case_ids` to `out` (a folder, or a zip when it ends in `.zip`) as `exporter`.
-pub fn export(store: &mut Store, exporter: &Reviewer, case_ids: &[i64], out: &Path, opts: &ExportOptions) -> Result<ExportSummary, ExportError> {
+/// Export `case_ids` to `out` (a folder, or a zip when it ends in `.zip`) as
+/// `exporter`, reporting to `progress`.
+pub fn export(
+    store: &mut Store,
+    exporter: &Reviewer,
+    case_ids: &[i64],
+    out: &Path,
+    opts: &ExportOptions,
+    progress: &mut dyn Progress,
+) -> Result<ExportSummary, ExportError> {
     let zip = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     if zip && out.exists() {
         return Err(ExportError::BadRequest(format!("{} exists already: choose a new name", out.display())));
@@ -157,9 +212,11 @@ pub fn export(store: &mut Store, exporter: &Reviewer, case_ids: &[i64], out: &Pa
         std::fs::create_dir_all(out).map_err(|e| ExportError::io(out, e))?;
         out.to_path_buf()
     };
-    let result = write_files(store, exporter, case_ids, &dir, opts, fonts.as_ref(), &mut bates);
+    let mut steps = Steps { progress, done: 0, total: FIXED_STEPS + u64::from(zip) };
+    let result = write_files(store, exporter, case_ids, &dir, opts, fonts.as_ref(), &mut bates, &mut steps);
     let finished = result.and_then(|(summary, sha)| {
         if zip {
+            steps.next(&out.display().to_string())?;
             archive::zip_dir(&dir, out)?;
         }
         Ok((summary, sha))
@@ -167,9 +224,8 @@ pub fn export(store: &mut Store, exporter: &Reviewer, case_ids: &[i64], out: &Pa
     let (mut summary, sha) = match finished {
         Ok(x) => x,
         Err(e) => {
-            if !zip {
-                let _ = std::fs::remove_dir_all(out);
-            }
+            // a zip that failed while being written is partial: remove it
+            let _ = if zip { std::fs::remove_file(out) } else { std::fs::remove_dir_all(out) };
             return Err(e);
         }
     };
@@ -192,13 +248,18 @@ fn write_files(
     opts: &ExportOptions,
     fonts: Option<&fonts::FontSet>,
     bates: &mut bates::Bates,
+    steps: &mut Steps,
 ) -> Result<(ExportSummary, String), ExportError> {
     let redactor = redact::Redactor::new(&opts.redact);
+    steps.next("gathering the cases")?;
     let mut cf = gather::gather(store, exporter, case_ids, opts, &redactor)?;
-    attachments::copy_all(&mut cf, dir)?;
+    steps.total += cf.attachments.len() as u64;
+    attachments::copy_all(&mut cf, dir, &mut |name| steps.next(&format!("{}/{name}", attachments::DIR)))?;
 
     let report = report::build(&cf, dir, opts);
+    steps.next("case.html")?;
     html::write(&report, &dir.join("case.html"), fonts.map(|f| &f.regular))?;
+    steps.next("case.pdf (layout)")?;
     let laid = match fonts.filter(|_| opts.include_pdf) {
         Some(f) => Some(pdf::layout(&report, f)?),
         None => None,
@@ -214,15 +275,21 @@ fn write_files(
         }
         families.push(loadfile::family(&cf, c, labels, bates, laid.is_some()));
     }
+    steps.next("case.pdf")?;
     if let Some(l) = &laid {
         pdf::render(l, &page_labels, &dir.join("case.pdf"))?;
     }
+    steps.next("loadfile.dat, loadfile.opt")?;
     loadfile::write(&families, dir)?;
 
+    steps.next("case.json")?;
     let json = serde_json::to_string_pretty(&cf).map_err(|e| ExportError::io(dir, std::io::Error::other(e)))? + "\n";
     std::fs::write(dir.join("case.json"), json).map_err(|e| ExportError::io(&dir.join("case.json"), e))?;
+    steps.next("messages.csv")?;
     messages_csv::write(&cf, &dir.join("messages.csv"))?;
+    steps.next("case.rsmf")?;
     rsmf::write(&cf, dir, &dir.join("case.rsmf"))?;
+    steps.next("manifest.json")?;
 
     let range = loadfile::range(&families);
     let bates_range = range.clone().map(|r| manifest::BatesRange { prefix: opts.bates_prefix.clone(), first: r.start, last: r.end });

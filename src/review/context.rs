@@ -29,6 +29,8 @@ pub struct HitMark {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AttachmentInfo {
+    /// Id for `Request::Attachment` (the file's bytes).
+    pub id: i64,
     pub file_name: String,
     pub mime: Option<String>,
     pub size_bytes: Option<i64>,
@@ -111,7 +113,7 @@ fn message_row(r: &rusqlite::Row, names: &NameView) -> rusqlite::Result<MessageI
 /// Fill in attachments and live hits.
 fn complete(conn: &Connection, mut items: Vec<MessageItem>) -> Result<Vec<MessageItem>, ReviewError> {
     let mut att = conn.prepare_cached(
-        "SELECT file_name, mime, size_bytes, sha256, export_path FROM attachments WHERE message_id = ?1 ORDER BY id",
+        "SELECT file_name, mime, size_bytes, sha256, export_path, id FROM attachments WHERE message_id = ?1 ORDER BY id",
     )?;
     let mut hits = conn.prepare_cached(
         "SELECT id, pack_id, red_line, rule_id, severity, terms, normalizations, spans_utf16, conditions
@@ -121,7 +123,7 @@ fn complete(conn: &Connection, mut items: Vec<MessageItem>) -> Result<Vec<Messag
     for m in &mut items {
         m.attachments = att
             .query_map([m.id], |r| {
-                Ok(AttachmentInfo { file_name: r.get(0)?, mime: r.get(1)?, size_bytes: r.get(2)?, sha256: r.get(3)?, export_path: r.get(4)? })
+                Ok(AttachmentInfo { id: r.get(5)?, file_name: r.get(0)?, mime: r.get(1)?, size_bytes: r.get(2)?, sha256: r.get(3)?, export_path: r.get(4)? })
             })?
             .collect::<Result<_, _>>()?;
         m.hits = hits

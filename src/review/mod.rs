@@ -32,6 +32,7 @@ pub mod annotations;
 pub mod cases;
 pub mod context;
 pub mod grouping;
+pub mod media;
 pub mod privacy;
 pub mod qa;
 pub mod queue;
@@ -64,6 +65,11 @@ pub enum ReviewError {
     #[error("{0}")]
     BadRequest(String),
 
+    /// Evidence that exists in the workspace but cannot be had now (an
+    /// attachment whose original export moved or changed).
+    #[error("{0}")]
+    Unavailable(String),
+
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -83,6 +89,7 @@ impl ReviewError {
             ReviewError::Forbidden(_) => "forbidden",
             ReviewError::Conflict(_) => "conflict",
             ReviewError::BadRequest(_) => "bad_request",
+            ReviewError::Unavailable(_) => "unavailable",
             ReviewError::Store(_) => "storage",
         }
     }

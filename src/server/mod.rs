@@ -36,7 +36,7 @@ use crate::store::Store;
 
 /// The Content-Security-Policy of every page: scripts and styles only from
 /// this server, no inline script, no plugins, no framing.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -228,6 +228,7 @@ async fn api_call(State(st): State<Arc<AppState>>, body: axum::body::Bytes) -> H
                 "forbidden" => StatusCode::FORBIDDEN,
                 "conflict" | "invalid_transition" => StatusCode::CONFLICT,
                 "bad_request" => StatusCode::BAD_REQUEST,
+                "unavailable" => StatusCode::GONE,
                 "cancelled" => StatusCode::OK,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };

@@ -4,6 +4,7 @@
 // image, one broken record, and hostile content: markup in a message and in a
 // sender's name, which must show as characters and never run.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeJsonl } from './harness.mjs';
 
@@ -36,4 +37,37 @@ export function writeChats(dir) {
     { conversation: 'outside', conversation_title: '外部群', id: 'x1', sender: 'mallory', sender_name: XSS_NAME, timestamp: '2026-03-07T10:00:00+08:00', text: XSS_TEXT },
   ]);
   return file;
+}
+
+/** A 48×32 PNG: a blue band over red. */
+export const PHOTO_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAADAAAAAgCAIAAADbtmxLAAAAO0lEQVR4nO3OQQkAMAwEsCqpkvmnsvafgSsjEAGpPrNKxQdCQkJC6cEbmu5VhISEhNKEhISE0oSEvgtdumZQmzZHop8AAAAASUVORK5CYII=',
+  'base64',
+);
+export const GIFT_TEXT = '这是上次说的购物卡，收下吧';
+
+/**
+ * An unpacked WhatsApp export (a folder with `_chat.txt` and the photo file)
+ * whose photo follows a gift-card offer: the image the case view reveals.
+ * A second "photo" is an SVG with a script, named .jpg: it must never render.
+ */
+export function writeWhatsAppFolder(dir) {
+  const folder = path.join(dir, 'WhatsApp Chat - 礼品');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    path.join(folder, '_chat.txt'),
+    [
+      `[06.03.26, 10:00:00] 钱经理: ${GIFT_TEXT}`,
+      '[06.03.26, 10:00:30] 钱经理: \u200e<attached: 00000001-PHOTO-2026-03-06-10-00-30.png>',
+      '[06.03.26, 10:01:00] 钱经理: \u200e<attached: 00000002-PHOTO-2026-03-06-10-01-00.jpg>',
+      '[06.03.26, 10:02:00] 赵科长: 好的',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(path.join(folder, '00000001-PHOTO-2026-03-06-10-00-30.png'), PHOTO_PNG);
+  writeFileSync(
+    path.join(folder, '00000002-PHOTO-2026-03-06-10-01-00.jpg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__xss=4"><script>window.__xss=5</script></svg>',
+  );
+  return folder;
 }

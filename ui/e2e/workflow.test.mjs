@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { BRIBE, writeChats, XSS_NAME, XSS_TEXT } from './fixtures.mjs';
+import { BRIBE, GIFT_TEXT, writeChats, writeWhatsAppFolder, XSS_NAME, XSS_TEXT } from './fixtures.mjs';
 import { ask, launch, newPage, serve, shot, tempDir } from './harness.mjs';
 
 let tmp;
@@ -366,6 +366,48 @@ test('export the decided case as a sealed case file, then verify it', { timeout:
   await page.keyboard.press('Escape');
   const d = await ask(srv, { type: 'get_case', id });
   assert.ok(d.audit.some((e) => e.action === 'case.export'), 'the export is audited on the case');
+});
+
+test('a revealed photo is the file from the original export; a hostile "photo" never renders', async () => {
+  const folder = writeWhatsAppFolder(tmp.dir);
+  const [imported] = await ask(srv, { type: 'import', paths: [folder], format: null, tz: 'Asia/Shanghai' });
+  assert.equal(imported.status, 'imported', JSON.stringify(imported));
+  await ask(srv, { type: 'scan', rules: [] });
+  const id = await caseWith('购物卡');
+  await page.goto(`${srv.origin}/#/queue/${id}`);
+  await page.locator('.case .text', { hasText: GIFT_TEXT }).waitFor();
+  const covers = page.locator('.case .media button.cover');
+  assert.equal(await covers.count(), 2, 'both photos start hidden');
+  await shot(page, '19-media-hidden');
+  // The real photo: decoded by the browser at its true size, from a blob: URL.
+  await covers.first().click();
+  const img = page.locator('.case .media.revealed img').first();
+  await img.waitFor();
+  const { w, h, src } = await img.evaluate(async (el) => {
+    await el.decode();
+    return { w: el.naturalWidth, h: el.naturalHeight, src: el.src };
+  });
+  assert.deepEqual([w, h], [48, 32]);
+  assert.match(src, /^blob:/);
+  // The pixels are the export's: a blue band over red.
+  const pixels = await img.evaluate((el) => {
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [el.naturalWidth, el.naturalHeight];
+    const g = c.getContext('2d');
+    g.drawImage(el, 0, 0);
+    return [Array.from(g.getImageData(5, 5, 1, 1).data), Array.from(g.getImageData(5, 25, 1, 1).data)];
+  });
+  assert.deepEqual(pixels, [[30, 60, 200, 255], [200, 30, 30, 255]]);
+  await page.locator('.case .media.revealed', { hasText: 'sha256' }).first().waitFor();
+  // The SVG named .jpg: metadata and the reason, no <img>, no script.
+  await page.locator('.case .media button.cover').first().click();
+  await page.locator('.case .media.revealed .problem', { hasText: 'not an image or video the workstation shows' }).waitFor();
+  assert.equal(await page.locator('.case .media.revealed img').count(), 1);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await shot(page, '20-media-revealed');
+  // Hide again.
+  await page.locator('.case .media.revealed').first().getByRole('button', { name: 'Hide again' }).click();
+  assert.equal(await page.locator('.case .media button.cover').count(), 1);
 });
 
 test('no script errors on any screen', async () => {

@@ -302,7 +302,12 @@ const en = {
   clickToReveal: 'Click to reveal',
   revealImage: 'Reveal image',
   revealVideo: 'Reveal video',
-  mediaNotInWorkspace: 'The workspace keeps the attachment’s metadata; the file stays in the original export.',
+  mediaNotInWorkspace: 'The export only mentioned this file; it did not contain it.',
+  mediaNotDisplayable: 'This file is not an image or video the workstation shows (its content, not its name, decides). Export the case to get the file.',
+  mediaLoading: 'Reading the file from the original export…',
+  mediaVerified: 'Read from the original export; SHA-256 matches the import',
+  hideAgain: 'Hide again',
+  cancelExport: 'Cancel export',
 
   // Search
   searchMessages: 'Search all messages',
@@ -741,7 +746,12 @@ const zh: Record<Key, string> = {
   clickToReveal: '点击查看',
   revealImage: '查看图片',
   revealVideo: '查看视频',
-  mediaNotInWorkspace: '工作区保存附件的元数据；文件本身仍在原始导出中。',
+  mediaNotInWorkspace: '导出中只提到了这个文件，并不包含文件本身。',
+  mediaNotDisplayable: '该文件不是工作台可显示的图片或视频（以文件内容而非文件名判断）。导出案件即可获得该文件。',
+  mediaLoading: '正在从原始导出中读取文件…',
+  mediaVerified: '读取自原始导出；SHA-256 与导入时一致',
+  hideAgain: '再次隐藏',
+  cancelExport: '取消导出',
 
   searchMessages: '搜索全部消息',
   searchPlaceholder: '搜索消息 — 红包、转账、"side business"、fund*',

@@ -4,7 +4,7 @@
 
 import { ApiFailure, createBackend } from './api/backend';
 import { ask, backend, useBackend } from './api/client';
-import type { PackView, Reviewer, Settings, WorkspaceInfo } from './api/types';
+import type { PackView, ProgressEvent, Reviewer, Settings, WorkspaceInfo } from './api/types';
 import { initialLang, t, type Key, type Lang } from './i18n';
 import { colorVar } from './lib/colors';
 import { formatRoute, parseRoute, type Route } from './lib/route';
@@ -141,6 +141,17 @@ export function toast(text: string, kind: Toast['kind'] = 'info'): void {
 /** Show an error from any failed request. */
 export function fail(e: unknown): void {
   toast(e instanceof Error ? e.message : String(e), 'error');
+}
+
+/** Ask the backend to stop the long task (import, scan, export) that sent `progress`. */
+export async function cancelTask(progress: ProgressEvent | null): Promise<void> {
+  if (!progress) return;
+  try {
+    await ask({ type: 'cancel', task_id: progress.id }, 'ok');
+    toast(tr('cancelling'));
+  } catch (e) {
+    fail(e);
+  }
 }
 
 export async function refreshWorkspace(): Promise<void> {
