@@ -1,8 +1,8 @@
 // Desktop smoke test: the real Tauri binary under Xvfb, driven through
 // WebDriver (Debian's WebKitWebDriver with TAURI_WEBVIEW_AUTOMATION=true).
 // It opens on a demo workspace, shows the case queue (a screenshot that must
-// not be blank), opens a case and sets a disposition in the real window; the
-// workspace is then checked through the CLI.
+// not be blank), opens a case and sets a disposition in the real window (the
+// workspace is then checked through the CLI), and reveals a photo.
 //
 // Run by `make test-desktop`; needs DESKTOP_BIN and REDLINE_BIN (built
 // binaries), Xvfb, WebKitWebDriver and ImageMagick (`make apt-deps`).
@@ -100,6 +100,19 @@ test('the desktop app opens on a workspace, shows the queue, and closes a case',
     await click('button.primary[form="closeform"]');
     await waitFor(async () => JSON.parse(redline(db, 'cases', 'list', '--disposition', 'no_violation', '--json')).data.total === 1, 'the case to be closed in the workspace');
     screenshot(display, 'case-closed.png');
+
+    // The demo's gift-card photo: hidden, then revealed from the original
+    // export as a blob: image (the shell's CSP must allow exactly that).
+    const gift = JSON.parse(redline(db, 'cases', 'list', '--text', '购物卡', '--json')).data.cases[0].id;
+    await js(`location.hash = '#/queue/${gift}'`);
+    await waitFor(() => find('.case .media button.cover'), 'the hidden photo');
+    await click('.case .media button.cover');
+    const photo = await waitFor(
+      () => js("const i = document.querySelector('.case .media.revealed img'); return i && i.complete && i.naturalWidth ? [i.naturalWidth, i.naturalHeight, i.src.slice(0, 5)] : null"),
+      'the revealed photo',
+    );
+    assert.deepEqual(photo, [360, 220, 'blob:']);
+    screenshot(display, 'photo-revealed.png');
   } finally {
     if (session) await wd(base, 'DELETE', `/session/${session}`).catch(() => {});
     driver.kill();
