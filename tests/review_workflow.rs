@@ -245,8 +245,14 @@ fn pseudonyms_until_a_senior_reveals() {
     api(&mut ws, "alice", Request::Reveal { participant_id: pid.unwrap() });
     assert_eq!(sender_of(&mut ws, "alice").0.as_deref(), Some("王强"));
     assert_eq!(sender_of(&mut ws, "bob").0.as_deref(), Some(alias.as_str()));
-    match api(&mut ws, "alice", Request::AuditLog { case_id: None, limit: None }) {
-        Response::Audit(l) => assert!(l.iter().any(|e| e.action == "participant.reveal" && e.actor == "alice")),
+    let all = match api(&mut ws, "alice", Request::AuditLog { case_id: None, limit: None }) {
+        Response::Audit(l) => l,
+        r => panic!("{r:?}"),
+    };
+    assert!(all.iter().any(|e| e.action == "participant.reveal" && e.actor == "alice"));
+    // a limit keeps the newest entries, still oldest first
+    match api(&mut ws, "alice", Request::AuditLog { case_id: None, limit: Some(2) }) {
+        Response::Audit(l) => assert_eq!(l.iter().map(|e| e.seq).collect::<Vec<_>>(), all[all.len() - 2..].iter().map(|e| e.seq).collect::<Vec<_>>()),
         r => panic!("{r:?}"),
     }
 }

@@ -85,6 +85,7 @@ pub enum Request {
     QaSample { share: Option<f64> },
     QaList { all: bool },
     QaDecide { id: i64, agree: bool, reason: String },
+    /// The audit trail (of one case), oldest first; `limit` keeps the newest entries.
     AuditLog { case_id: Option<i64>, limit: Option<usize> },
     AuditVerify,
     Stats,

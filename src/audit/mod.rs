@@ -111,7 +111,8 @@ pub fn append(
     Ok(seq)
 }
 
-/// Entries, oldest first; optionally only those about one object.
+/// Entries, oldest first; optionally only those about one object, and only
+/// the newest `limit` of them (a reviewer asking for 50 wants the latest 50).
 pub fn log(store: &Store, object: Option<(&str, &str)>, limit: Option<usize>) -> Result<Vec<AuditEntry>, StoreError> {
     let mut sql = String::from(
         "SELECT seq, at, actor, action, object_type, object_id, before, after, prev_hash, hash FROM audit_log",
@@ -119,9 +120,9 @@ pub fn log(store: &Store, object: Option<(&str, &str)>, limit: Option<usize>) ->
     if object.is_some() {
         sql.push_str(" WHERE object_type = ?1 AND object_id = ?2");
     }
-    sql.push_str(" ORDER BY seq");
-    if let Some(n) = limit {
-        sql.push_str(&format!(" LIMIT {n}"));
+    match limit {
+        Some(n) => sql = format!("SELECT * FROM ({sql} ORDER BY seq DESC LIMIT {n}) ORDER BY seq"),
+        None => sql.push_str(" ORDER BY seq"),
     }
     let mut stmt = store.conn().prepare(&sql)?;
     let map = |r: &rusqlite::Row| {

@@ -211,6 +211,9 @@ pub enum AuditCommand {
     Log {
         #[arg(long)]
         case: Option<i64>,
+        /// Only the newest N entries (still listed oldest first)
+        #[arg(long, value_name = "N")]
+        last: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -399,7 +402,7 @@ pub fn annotation(db: &Path, actor: &str, cmd: AnnotationCommand) -> anyhow::Res
 
 pub fn audit(db: &Path, actor: &str, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        AuditCommand::Log { case, json } => call(db, actor, Request::AuditLog { case_id: case, limit: None }, json),
+        AuditCommand::Log { case, last, json } => call(db, actor, Request::AuditLog { case_id: case, limit: last }, json),
         AuditCommand::Verify => {
             let store = super::open(db)?;
             let report = redline::audit::verify(&store)?;
