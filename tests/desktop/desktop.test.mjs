@@ -105,12 +105,17 @@ test('the desktop app opens on a workspace, shows the queue, and closes a case',
     // export as a blob: image (the shell's CSP must allow exactly that).
     const gift = JSON.parse(redline(db, 'cases', 'list', '--text', '购物卡', '--json')).data.cases[0].id;
     await js(`location.hash = '#/queue/${gift}'`);
+    // wait for this case's view: the previous case may have had a cover too
+    await waitFor(async () => (await js("return document.querySelector('.case .cid')?.textContent ?? ''")).trim() === `#${gift}`, `case #${gift}`);
     await waitFor(() => find('.case .media button.cover'), 'the hidden photo');
     await click('.case .media button.cover');
     const photo = await waitFor(
       () => js("const i = document.querySelector('.case .media.revealed img'); return i && i.complete && i.naturalWidth ? [i.naturalWidth, i.naturalHeight, i.src.slice(0, 5)] : null"),
       'the revealed photo',
-    );
+    ).catch(async (e) => {
+      screenshot(display, 'photo-failed.png');
+      throw new Error(`${e.message}; the media boxes: ${await js("return [...document.querySelectorAll('.case .media')].map((m) => m.innerText).join(' | ')")}`);
+    });
     assert.deepEqual(photo, [360, 220, 'blob:']);
     screenshot(display, 'photo-revealed.png');
   } finally {
