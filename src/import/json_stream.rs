@@ -2,11 +2,14 @@
 //!
 //! Telegram, Discord and Meta exports put every message of a chat into one
 //! array inside one JSON document; Telegram's `result.json` of a busy account
-//! is gigabytes. We never build that document in memory: serde_json parses it
-//! from a reader while a [`Walk`] decides, node by node along the JSON pointer,
-//! whether to descend into a container, take a small value whole (one message
-//! object, the chat's name), or skip it without allocating. Peak memory is then
-//! one message plus whatever the importer keeps on purpose.
+//! is gigabytes. Slack day files are one array of messages, and an RSMF
+//! manifest keeps its events in one array. We never build such a document in
+//! memory: serde_json parses it from a reader while a [`Walk`] decides, node by
+//! node along the JSON pointer, whether to descend into a container, take a
+//! small value whole (one message object, the chat's name), or skip it without
+//! allocating. Peak memory is then one message plus whatever the importer
+//! keeps on purpose. A document that is itself an array is walked the same way
+//! ([`Walk::root`], [`for_each_element`]).
 //!
 //! Key order inside an object is the exporter's choice, so importers that need
 //! a chat's name or id before its messages run a cheap first walk that skips
@@ -95,13 +98,21 @@ pub enum Step {
     /// Visit its members or elements one by one. A scalar found where a
     /// container was expected is handed to [`Walk::take`] instead.
     Enter,
+    /// Visit its elements one by one; anything but an array is a JSON error
+    /// (serde's `invalid type: …, expected an array`).
+    Array,
     /// End the walk here, successfully.
     Stop,
 }
 
-/// The importer's side of a walk. The root is always entered and must be an
-/// object.
+/// The importer's side of a walk.
 pub trait Walk {
+    /// How the document itself is read: [`Step::Enter`] (the default) wants
+    /// an object and ends with [`WalkError::NotObject`] on anything else;
+    /// [`Step::Array`] wants an array.
+    fn root(&self) -> Step {
+        Step::Enter
+    }
     fn step(&mut self, at: &Pointer) -> Step;
     fn take(&mut self, at: &Pointer, value: Value) -> Result<(), ImportError>;
     /// Called when an entered container starts.
@@ -121,8 +132,9 @@ pub enum WalkError {
     Import(ImportError),
     /// The document is not an object at the top level.
     NotObject,
-    /// Invalid JSON, or the reader failed.
-    Json(serde_json::Error),
+    /// Invalid JSON, or the reader failed; with the pointer of the value
+    /// being read when it broke (the root for an error after the document).
+    Json(serde_json::Error, Pointer),
 }
 
 enum Halt {
@@ -135,12 +147,22 @@ struct State<'a> {
     walker: &'a mut dyn Walk,
     ptr: Pointer,
     halt: Option<Halt>,
+    /// Where a JSON error was first seen, on its way up.
+    broke_at: Option<Pointer>,
 }
 
 impl State<'_> {
     fn halt<E: de::Error>(&mut self, h: Halt) -> E {
         self.halt = Some(h);
         E::custom("walk halted")
+    }
+
+    /// Pass an error up, noting the pointer of the innermost value it came from.
+    fn broke<E>(&mut self, e: E) -> E {
+        if self.halt.is_none() && self.broke_at.is_none() {
+            self.broke_at = Some(self.ptr.clone());
+        }
+        e
     }
 
     fn take<E: de::Error>(&mut self, v: Value) -> Result<(), E> {
@@ -165,13 +187,15 @@ impl State<'_> {
 /// The value at `st.ptr`, as a seed (to decide) and a visitor (to descend).
 struct Node<'s, 'a> {
     st: &'s mut State<'a>,
+    /// Read with [`Step::Array`]: only an array will do.
+    array: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let step = if self.st.ptr.is_root() { Step::Enter } else { self.st.walker.step(&self.st.ptr) };
+        let step = if self.st.ptr.is_root() { self.st.walker.root() } else { self.st.walker.step(&self.st.ptr) };
         match step {
             Step::Skip => IgnoredAny::deserialize(d).map(|_| ()),
             Step::Take => {
@@ -179,6 +203,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
                 self.st.take(v)
             }
             Step::Enter => d.deserialize_any(self),
+            Step::Array => d.deserialize_seq(Node { st: self.st, array: true }),
             Step::Stop => Err(self.st.halt(Halt::Stopped)),
         }
     }
@@ -188,14 +213,14 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
+        f.write_str(if self.array { "an array" } else { "a JSON value" })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         self.st.enter()?;
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<String>().map_err(|e| self.st.broke(e))? {
             self.st.ptr.segs.push(Seg::Key(key));
-            let r = map.next_value_seed(Node { st: &mut *self.st });
+            let r = map.next_value_seed(Node { st: &mut *self.st, array: false }).map_err(|e| self.st.broke(e));
             self.st.ptr.segs.pop();
             r?;
         }
@@ -203,14 +228,14 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if self.st.ptr.is_root() {
+        if self.st.ptr.is_root() && !self.array {
             return Err(self.st.halt(Halt::NotObject));
         }
         self.st.enter()?;
         let mut i = 0u64;
         loop {
             self.st.ptr.segs.push(Seg::Index(i));
-            let r = seq.next_element_seed(Node { st: &mut *self.st });
+            let r = seq.next_element_seed(Node { st: &mut *self.st, array: false }).map_err(|e| self.st.broke(e));
             self.st.ptr.segs.pop();
             if r?.is_none() {
                 break;
@@ -240,21 +265,69 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 }
 
-/// Walk one JSON document (a leading UTF-8 BOM is ignored).
-pub fn walk(reader: impl Read, walker: &mut dyn Walk) -> Result<(), WalkError> {
-    let mut r = BufReader::with_capacity(1 << 16, reader);
-    if r.fill_buf().map_err(|e| WalkError::Json(serde_json::Error::io(e)))?.starts_with(b"\xEF\xBB\xBF") {
+/// `r` behind a 64 KiB buffer (serde_json reads byte by byte, and an
+/// archive entry is not buffered), with a UTF-8 byte-order mark skipped:
+/// editors on Windows add one, and JSON parsers refuse it.
+pub fn buffered_without_bom<R: Read>(r: R) -> std::io::Result<BufReader<R>> {
+    let mut r = BufReader::with_capacity(1 << 16, r);
+    if r.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
         r.consume(3);
     }
-    let mut de = serde_json::Deserializer::from_reader(r);
-    let mut st = State { walker, ptr: Pointer::default(), halt: None };
-    let result = Node { st: &mut st }.deserialize(&mut de);
+    Ok(r)
+}
+
+/// Walk one JSON document (a leading UTF-8 BOM is ignored).
+pub fn walk(reader: impl Read, walker: &mut dyn Walk) -> Result<(), WalkError> {
+    let r = buffered_without_bom(reader).map_err(|e| WalkError::Json(serde_json::Error::io(e), Pointer::default()))?;
+    walk_buffered(r, walker)
+}
+
+/// [`walk`] over a reader from [`buffered_without_bom`], for importers that
+/// report a failure to open the file themselves.
+pub fn walk_buffered(reader: impl BufRead, walker: &mut dyn Walk) -> Result<(), WalkError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut st = State { walker, ptr: Pointer::default(), halt: None, broke_at: None };
+    let result = Node { st: &mut st, array: false }.deserialize(&mut de);
     match (st.halt.take(), result) {
         (Some(Halt::Stopped), _) => Ok(()),
         (Some(Halt::Import(e)), _) => Err(WalkError::Import(e)),
         (Some(Halt::NotObject), _) => Err(WalkError::NotObject),
-        (None, Err(e)) => Err(WalkError::Json(e)),
-        (None, Ok(())) => de.end().map_err(WalkError::Json),
+        (None, Err(e)) => Err(WalkError::Json(e, st.broke_at.take().unwrap_or_default())),
+        (None, Ok(())) => de.end().map_err(|e| WalkError::Json(e, Pointer::default())),
+    }
+}
+
+/// Called with each element's index and value.
+pub type ElementFn<'a> = dyn FnMut(u64, Value) -> Result<(), ImportError> + 'a;
+
+/// Stream the elements of a document that is one array to `f`; trailing
+/// whitespace only is allowed after it. Returns how many elements were handed
+/// over, also when the walk failed: then it is the index of the element a
+/// syntax error broke.
+pub fn for_each_element(reader: impl BufRead, f: &mut ElementFn<'_>) -> (u64, Result<(), WalkError>) {
+    let mut elements = Elements { f, read: 0 };
+    let result = walk_buffered(reader, &mut elements);
+    (elements.read, result)
+}
+
+struct Elements<'f, 'a> {
+    f: &'f mut ElementFn<'a>,
+    read: u64,
+}
+
+impl Walk for Elements<'_, '_> {
+    fn root(&self) -> Step {
+        Step::Array
+    }
+
+    fn step(&mut self, _: &Pointer) -> Step {
+        Step::Take
+    }
+
+    fn take(&mut self, _: &Pointer, value: Value) -> Result<(), ImportError> {
+        let i = self.read;
+        self.read += 1;
+        (self.f)(i, value)
     }
 }
 
@@ -281,7 +354,7 @@ pub fn conclude(
 ) -> Result<(), ImportError> {
     match result {
         Ok(()) => Ok(()),
-        Err(WalkError::Json(e)) if written > 0 && !e.is_io() => {
+        Err(WalkError::Json(e, _)) if written > 0 && !e.is_io() => {
             let why = format!("invalid JSON ({e}); the rest of the file could not be read");
             ctx.skip(&Locator::line(entry, e.line() as u64), why)
         }
@@ -294,8 +367,8 @@ pub fn failure(e: WalkError, file: &str) -> ImportError {
     match e {
         WalkError::Import(e) => e,
         WalkError::NotObject => ImportError::malformed(file, "line 1", "the top level is not a JSON object"),
-        WalkError::Json(e) if e.is_io() => ImportError::Io { path: file.into(), source: std::io::Error::from(e) },
-        WalkError::Json(e) => ImportError::malformed(
+        WalkError::Json(e, _) if e.is_io() => ImportError::Io { path: file.into(), source: std::io::Error::from(e) },
+        WalkError::Json(e, _) => ImportError::malformed(
             file,
             format!("line {} column {}", e.line(), e.column()),
             format!("not valid JSON: {e}"),
@@ -326,7 +399,7 @@ impl Header {
     pub fn read(&mut self, reader: impl Read, file: &str) -> Result<(), ImportError> {
         match walk(reader, self) {
             Ok(()) => {}
-            Err(WalkError::Json(e)) if self.array_seen && !e.is_io() => {}
+            Err(WalkError::Json(e, _)) if self.array_seen && !e.is_io() => {}
             Err(e) => return Err(failure(e, file)),
         }
         if !self.array_seen {
@@ -500,8 +573,48 @@ mod tests {
     fn top_level_must_be_an_object() {
         assert!(matches!(walk(&b"[1]"[..], &mut Log::default()), Err(WalkError::NotObject)));
         assert!(matches!(walk(&b"7"[..], &mut Log::default()), Err(WalkError::NotObject)));
-        assert!(matches!(walk(&b"hello"[..], &mut Log::default()), Err(WalkError::Json(_))));
-        assert!(matches!(walk(&b"{} {}"[..], &mut Log::default()), Err(WalkError::Json(_))));
+        assert!(matches!(walk(&b"hello"[..], &mut Log::default()), Err(WalkError::Json(..))));
+        assert!(matches!(walk(&b"{} {}"[..], &mut Log::default()), Err(WalkError::Json(..))));
+    }
+
+    #[test]
+    fn json_errors_say_where_they_broke() {
+        let broke_at = |doc: &str| match walk(doc.as_bytes(), &mut Log::default()) {
+            Err(WalkError::Json(_, at)) => at.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(broke_at(r#"{"messages": [{"t": 1}, {"t": }]}"#), "/messages/1");
+        assert_eq!(broke_at(r#"{"messages": [1 2]}"#), "/messages/1");
+        assert_eq!(broke_at(r#"{"a": {"deep": [1, }}"#), "/a/deep");
+        assert_eq!(broke_at(r#"{"a": 1 "b": 2}"#), "");
+        assert_eq!(broke_at("{} x"), "");
+    }
+
+    fn elements(text: &str) -> (Vec<Value>, u64, Result<(), String>) {
+        let mut seen = Vec::new();
+        let (read, r) = for_each_element(buffered_without_bom(text.as_bytes()).unwrap(), &mut |_, v| {
+            seen.push(v);
+            Ok(())
+        });
+        let r = r.map_err(|e| match e {
+            WalkError::Json(e, _) => e.to_string(),
+            other => format!("{other:?}"),
+        });
+        (seen, read, r)
+    }
+
+    #[test]
+    fn array_documents_stream_elements_and_count_to_the_break() {
+        let (seen, read, r) = elements("\u{feff}[{\"a\":1}, 2, \"x\"]");
+        assert_eq!((seen.len(), read, r), (3, 3, Ok(())));
+        let (seen, read, r) = elements("[{\"a\":1},\n {\"b\": }]");
+        assert_eq!((seen.len(), read), (1, 1));
+        assert!(r.unwrap_err().starts_with("expected value at line 2"));
+        let (_, read, r) = elements(r#"{"a": 1}"#);
+        assert_eq!(read, 0);
+        assert!(r.unwrap_err().starts_with("invalid type: map, expected an array"));
+        let (_, _, r) = elements("[] x");
+        assert!(r.unwrap_err().starts_with("trailing characters"));
     }
 
     #[test]

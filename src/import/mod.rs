@@ -18,7 +18,6 @@ mod error;
 pub mod filekind;
 pub mod formats;
 pub mod generic;
-pub mod json_array;
 pub mod json_head;
 pub mod json_stream;
 pub mod messenger;

@@ -39,17 +39,15 @@ mod mime;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::io::Read;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::filekind::kind_of_file;
 use super::formats::Probe;
 use super::json_head::top_level_keys;
-use super::json_array::{buffered_without_bom, ArraySeed, ElementFn};
+use super::json_stream::{self, buffered_without_bom, ElementFn, Pointer, Seg, Step, Walk, WalkError};
 use super::tree::{SourceTree, ZipTree};
 use super::{ImportCtx, ImportError};
 use crate::model::{
@@ -216,59 +214,79 @@ fn stream_manifest(
     shown: &str,
     handlers: Vec<(&'static str, &mut ElementFn<'_>)>,
 ) -> Result<Vec<String>, ImportError> {
-    let mut top = TopLevel { handlers, keys: Vec::new(), failure: None, position: None };
+    let mut top = TopLevel { handlers, keys: Vec::new(), elements: 0, position: None };
     let origin = tree.origin().join(path);
     let reader = buffered_without_bom(tree.open(path)?).map_err(|e| ImportError::Io { path: origin, source: e })?;
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let parsed = de.deserialize_map(&mut top).and_then(|()| de.end());
-    if let Some(e) = top.failure.take() {
-        return Err(e);
+    match json_stream::walk_buffered(reader, &mut top) {
+        Ok(()) => Ok(top.keys),
+        Err(WalkError::Import(e)) => Err(e),
+        Err(WalkError::NotObject) => {
+            Err(ImportError::malformed(shown, "line 1 column 1", "not a readable RSMF manifest: the top level is not a JSON object"))
+        }
+        Err(WalkError::Json(e, broke_at)) => {
+            // In an array: the element being read; after one: the array and its length.
+            let position = match broke_at.segs() {
+                [Seg::Key(key), rest @ ..] if top.is_array(key) => match rest.first() {
+                    Some(Seg::Index(n)) => Some((key.clone(), *n)),
+                    _ => Some((key.clone(), 0)),
+                },
+                _ => top.position.take(),
+            };
+            let at = match position {
+                Some((key, n)) => format!("/{key}/{n}, line {} column {}", e.line(), e.column()),
+                None => format!("line {} column {}", e.line(), e.column()),
+            };
+            Err(ImportError::malformed(shown, at, format!("not a readable RSMF manifest: {e}")))
+        }
     }
-    parsed.map_err(|e| {
-        let at = match &top.position {
-            Some((key, n)) => format!("/{key}/{n}, line {} column {}", e.line(), e.column()),
-            None => format!("line {} column {}", e.line(), e.column()),
-        };
-        ImportError::malformed(shown, at, format!("not a readable RSMF manifest: {e}"))
-    })?;
-    Ok(top.keys)
 }
 
 /// The manifest's top-level object, with arrays streamed to handlers.
 struct TopLevel<'h, 'f> {
     handlers: Vec<(&'static str, &'h mut ElementFn<'f>)>,
     keys: Vec<String>,
-    failure: Option<ImportError>,
-    /// The array and element being read, for error messages.
+    /// Elements met in the array being read.
+    elements: u64,
+    /// The array read last and its length, until the next key.
     position: Option<(String, u64)>,
 }
 
-impl<'de> Visitor<'de> for &mut TopLevel<'_, '_> {
-    type Value = ();
+impl TopLevel<'_, '_> {
+    /// A top-level key whose value must be an array (counted for error
+    /// messages even without a handler).
+    fn is_array(&self, key: &str) -> bool {
+        ARRAYS.contains(&key) || self.handlers.iter().any(|(k, _)| *k == key)
+    }
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an RSMF manifest object")
+impl Walk for TopLevel<'_, '_> {
+    fn step(&mut self, at: &Pointer) -> Step {
+        match at.segs() {
+            [Seg::Key(key)] => {
+                self.position = None;
+                self.elements = 0;
+                self.keys.push(key.clone());
+                if self.is_array(key) { Step::Array } else { Step::Skip }
+            }
+            [Seg::Key(key), Seg::Index(i)] => {
+                self.elements = i + 1;
+                if self.handlers.iter().any(|(k, _)| k == key) { Step::Take } else { Step::Skip }
+            }
+            _ => Step::Skip,
+        }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            self.position = None;
-            let handler = self.handlers.iter_mut().find(|(k, _)| *k == key);
-            if handler.is_some() || ARRAYS.contains(&key.as_str()) {
-                let mut seed = match handler {
-                    Some((_, f)) => ArraySeed::new(&mut **f),
-                    None => ArraySeed::counting(),
-                };
-                let result = map.next_value_seed(&mut seed);
-                self.position = Some((key.clone(), seed.count));
-                if let Some(e) = seed.take_failure() {
-                    self.failure = Some(e);
-                }
-                result?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-            self.keys.push(key);
+    fn take(&mut self, at: &Pointer, value: Value) -> Result<(), ImportError> {
+        let [Seg::Key(key), Seg::Index(i)] = at.segs() else { return Ok(()) };
+        match self.handlers.iter_mut().find(|(k, _)| k == key) {
+            Some((_, f)) => f(*i, value),
+            None => Ok(()),
+        }
+    }
+
+    fn leave(&mut self, at: &Pointer) -> Result<(), ImportError> {
+        if let [Seg::Key(key)] = at.segs() {
+            self.position = Some((key.clone(), self.elements));
         }
         Ok(())
     }

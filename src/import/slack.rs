@@ -39,7 +39,7 @@ use serde_json::{Map, Value};
 use super::filekind::kind_of_file;
 use super::formats::Probe;
 use super::json_head::first_array_element;
-use super::json_array::{buffered_without_bom, for_each_element, StreamError};
+use super::json_stream::{buffered_without_bom, failure, for_each_element, WalkError};
 use super::tree::{Entry, SourceTree};
 use super::{ImportCtx, ImportError};
 use crate::model::{AttachmentRecord, ConversationKind, ConversationRecord, Locator, MessageKind, MessageRecord, ParticipantRecord};
@@ -228,11 +228,10 @@ fn stream_file(
     let origin = tree.origin().display().to_string();
     let entry = tree.origin().join(path);
     let reader = buffered_without_bom(tree.open(path)?).map_err(|e| ImportError::Io { path: entry, source: e })?;
-    let result = for_each_element(reader, f);
+    let (read, result) = for_each_element(reader, f);
     match result {
-        Ok(_) => Ok(()),
-        Err(StreamError::Import(e)) => Err(e),
-        Err(StreamError::Json { error, read }) => {
+        Ok(()) => Ok(()),
+        Err(WalkError::Json(error, _)) => {
             let at = format!("line {} column {}", error.line(), error.column());
             if read == 0 && whole_source {
                 return Err(ImportError::malformed(format!("{origin}!{path}"), at, format!("not a JSON array of Slack messages: {error}")));
@@ -246,6 +245,8 @@ fn stream_file(
             };
             ctx_skip(&Locator::json(path, pointer), reason)
         }
+        // the callback's own error (the store); an array root is never `NotObject`
+        Err(e) => Err(failure(e, &format!("{origin}!{path}"))),
     }
 }
 

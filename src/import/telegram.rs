@@ -153,7 +153,7 @@ fn import_document(
         Ok(()) => {}
         // A syntax error is reported by the main walk, which knows how much it
         // imported before it; the chats seen before the error are usable.
-        Err(WalkError::Json(e)) if !e.is_io() && (meta.single || meta.account) => {}
+        Err(WalkError::Json(e, _)) if !e.is_io() && (meta.single || meta.account) => {}
         Err(e) => return Err(json_stream::failure(e, &file)),
     }
     if !meta.single && !meta.account {

@@ -10,11 +10,14 @@
 //! The text is kept as written; only the leading U+200E that WhatsApp puts
 //! before its own placeholders is dropped.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use regex::Regex;
 use serde_json::{json, Map, Value};
 
+use super::header::is_mark;
 use super::media::{kind_of, MediaIndex};
 use crate::model::{AttachmentRecord, MessageKind};
 
@@ -24,12 +27,15 @@ pub struct Body<'a> {
     pub text: &'a str,
     /// True when WhatsApp marked the text as its own (leading U+200E, iOS).
     pub generated: bool,
+    /// [`Body::phrase`], made once: the notice check and [`classify`] both
+    /// need it, and making it was the largest single cost of an import.
+    phrase: OnceCell<String>,
 }
 
 impl<'a> Body<'a> {
     pub fn new(raw: &'a str) -> Self {
         let text = raw.trim_start_matches('\u{200e}');
-        Self { text, generated: text.len() != raw.len() }
+        Self { text, generated: text.len() != raw.len(), phrase: OnceCell::new() }
     }
 
     fn first_line(&self) -> &'a str {
@@ -37,10 +43,43 @@ impl<'a> Body<'a> {
     }
 
     /// The first line in lower case without marks and a final dot, for phrase lookups.
-    fn phrase(&self) -> String {
-        let l: String = self.first_line().chars().filter(|&c| !super::header::is_mark(c)).collect();
-        l.trim().trim_end_matches(['.', '。']).trim().to_lowercase()
+    fn phrase(&self) -> &str {
+        self.phrase.get_or_init(|| {
+            let first = self.first_line();
+            let unmarked: Cow<str> = if first.contains(is_mark) {
+                Cow::Owned(first.chars().filter(|&c| !is_mark(c)).collect())
+            } else {
+                Cow::Borrowed(first)
+            };
+            lower(unmarked.trim().trim_end_matches(['.', '。']).trim())
+        })
     }
+}
+
+/// `s.to_lowercase()`, without the case-table look-up for each character of
+/// Chinese text: ASCII is mapped by byte, and characters that have no
+/// lower-case form (CJK, kana, Hangul, CJK and full-width punctuation) are
+/// copied. Any other character sends the whole text to `to_lowercase`, so the
+/// result is always the same (a test compares the ranges char by char).
+fn lower(s: &str) -> String {
+    if !s.chars().all(|c| c.is_ascii() || is_caseless(c)) {
+        return s.to_lowercase();
+    }
+    let mut out = s.to_string();
+    out.make_ascii_lowercase();
+    out
+}
+
+/// Characters with no lower-case mapping, common in chat text.
+fn is_caseless(c: char) -> bool {
+    crate::store::fts_tokens::is_cjk(c)
+        || matches!(c as u32,
+            0x2000..=0x206F     // general punctuation (…, ‘’, “”, bidi marks)
+            | 0x3000..=0x303F   // CJK symbols and punctuation (、。「」)
+            | 0xFF01..=0xFF20   // full-width ！ to ＠ (digits, ，：？); Ａ starts at U+FF21
+            | 0xFF3B..=0xFF40   // full-width ［ to ｀
+            | 0xFF5B..=0xFF65   // full-width ｛ to half-width ･
+        )
 }
 
 /// Words in the end-to-end-encryption notice, by locale.
@@ -251,14 +290,24 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in pattern {pattern}: {e}")))
 }
 
+// Each pattern below is first tested with a plain substring it cannot match
+// without: most messages are none of these, and running the regexes on every
+// message was 10 % of an import.
+
 /// iOS `<attached: 00000001-PHOTO-….jpg>` in any language.
 fn ios_attached(line: &str) -> Option<&str> {
+    if !line.contains('<') {
+        return None;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"<[^<>:\n]{1,40}: ?(\d{8}-[^<>\n]+)>").captures(line).and_then(|c| c.get(1)).map(|m| m.as_str())
 }
 
 /// Android `NAME.ext (PHRASE)`: the name and the phrase.
 fn android_attached(line: &str) -> Option<(&str, &str)> {
+    if !line.ends_with(')') {
+        return None;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let c = re(&R, r"^(.+\.[\p{L}\p{N}]{1,10}) \(([^()]{1,60})\)$").captures(line)?;
     Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
@@ -266,6 +315,9 @@ fn android_attached(line: &str) -> Option<(&str, &str)> {
 
 /// `location: https://maps.google.com/?q=LAT,LON` and its localized labels.
 fn map_link(line: &str) -> Option<(&str, Option<(f64, f64)>)> {
+    if !line.contains(": http") {
+        return None;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let c = re(
         &R,
@@ -285,6 +337,9 @@ fn map_link(line: &str) -> Option<(&str, Option<(f64, f64)>)> {
 /// A shared venue: `Name (Address): https://foursquare.com/v/…` (iOS) or
 /// name, address and link on three lines (Android).
 fn venue_link(text: &str) -> Option<&str> {
+    if !text.contains("https://foursquare.com/v/") {
+        return None;
+    }
     let lines: Vec<&str> = text.lines().collect();
     let last = lines.last()?.trim_end();
     fn url_of(s: &str) -> Option<&str> {
@@ -305,13 +360,14 @@ fn phrase_matches(phrase: &str, list: &[&str]) -> bool {
 /// attribute to the contact although nobody wrote it.
 pub fn is_notice(b: &Body) -> bool {
     let p = b.phrase();
-    let e2e = E2E.iter().any(|w| p.contains(w)) && (b.generated || p.contains("whatsapp"));
+    // The cheap test first: most texts are neither marked nor name WhatsApp.
+    let e2e = (b.generated || p.contains("whatsapp")) && E2E.iter().any(|w| p.contains(w));
     e2e || (b.generated && SECURITY_CODE.iter().any(|w| p.contains(w)))
 }
 
 /// True for a system line (no sender) that only a group has.
 pub fn is_group_event(system_text: &str) -> bool {
-    let p = system_text.to_lowercase();
+    let p = lower(system_text);
     GROUP_WORDS.iter().any(|w| p.contains(w))
 }
 
@@ -342,23 +398,23 @@ pub fn classify(b: &Body, media: &MediaIndex) -> Classified {
     c.edited = EDITED.iter().any(|m| b.text.trim_end().ends_with(m));
     let first = b.first_line();
     let phrase = b.phrase();
-    if DELETED.contains(&phrase.as_str()) {
+    if DELETED.contains(&phrase) {
         c.kind = MessageKind::Recalled;
         c.deleted = true;
     } else if let Some(name) = ios_attached(first) {
         c.kind = kind_of(name);
         c.attachments.push(media.attachment(name));
     } else if let Some(name) = android_attached(first).and_then(|(name, what)| {
-        let name = name.trim_start_matches(super::header::is_mark);
+        let name = name.trim_start_matches(is_mark);
         let known = FILE_ATTACHED.contains(&what.to_lowercase().as_str()) || media.get(name).is_some();
         known.then_some(name)
     }) {
         c.kind = kind_of(name);
         c.attachments.push(media.attachment(name));
-    } else if MEDIA_OMITTED.contains(&phrase.as_str()) {
+    } else if MEDIA_OMITTED.contains(&phrase) {
         c.kind = MessageKind::Other;
         c.extra.insert("media_omitted".into(), Value::Bool(true));
-    } else if let Some(&(kind, _)) = OMITTED.iter().find(|(_, l)| l.contains(&phrase.as_str())) {
+    } else if let Some(&(kind, _)) = OMITTED.iter().find(|(_, l)| l.contains(&phrase)) {
         c.kind = kind;
         c.extra.insert("media_omitted".into(), Value::Bool(true));
     } else if let Some(name) = document_omitted(first) {
@@ -392,13 +448,19 @@ pub fn classify(b: &Body, media: &MediaIndex) -> Classified {
 
 /// The file name of an iOS `NAME ‎document omitted` placeholder.
 fn document_omitted(first: &str) -> Option<String> {
-    let lower = first.to_lowercase();
+    // The lower-cased line ends with the lower case of its last char (Σ's
+    // final form aside, which ends no suffix): test that before lower-casing.
+    let last = first.chars().next_back()?.to_lowercase().last()?;
+    if !DOCUMENT_OMITTED.iter().any(|s| s.ends_with(last)) {
+        return None;
+    }
+    let lower = lower(first);
     let suffix = DOCUMENT_OMITTED.iter().find(|s| lower.ends_with(*s))?;
     // Lower-casing can change byte lengths; count characters instead.
     let keep = first.chars().count().checked_sub(suffix.chars().count())?;
     let head: String = first.chars().take(keep).collect();
     let name = head.split(" • ").next().unwrap_or("");
-    let name = name.trim_matches(|c: char| c.is_whitespace() || super::header::is_mark(c));
+    let name = name.trim_matches(|c: char| c.is_whitespace() || is_mark(c));
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -494,5 +556,16 @@ mod tests {
         assert!(classify(&Body::new("see you at 5 <This message was edited>"), &MediaIndex::default()).edited);
         assert!(is_group_event("Alice created group \"x\""));
         assert!(!is_group_event("Messages and calls are end-to-end encrypted."));
+    }
+
+    #[test]
+    fn lower_is_to_lowercase() {
+        let caseless = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_caseless(c));
+        for c in caseless.chain((0..128u8).map(char::from)) {
+            let s = format!("A{c}b{c}");
+            assert_eq!(lower(&s), s.to_lowercase(), "U+{:04X}", c as u32);
+        }
+        assert_eq!(lower("ΟΔΟΣ ＡＢ"), "οδος ａｂ");
+        assert_eq!(lower("你好，WORLD。"), "你好，world。");
     }
 }

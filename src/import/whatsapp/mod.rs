@@ -46,6 +46,7 @@ mod body;
 mod header;
 mod media;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{BufReader, Read};
 
@@ -57,7 +58,7 @@ use super::tree::{Entry, SourceTree};
 use super::{ImportCtx, ImportError};
 use crate::model::{ConversationKind, ConversationRecord, Locator, MessageKind, MessageRecord, ParticipantRecord};
 use body::Body;
-use header::{DateOrders, Stamp};
+use header::{DateOrders, When};
 use media::MediaIndex;
 
 /// A message longer than this (bytes) is stored in parts.
@@ -133,9 +134,12 @@ pub fn title_from(name: &str) -> String {
 }
 
 /// A name with the directional marks phones wrap around it removed.
-fn clean_name(s: &str) -> String {
+fn clean_name(s: &str) -> Cow<'_, str> {
+    if !s.contains(header::is_mark) {
+        return Cow::Borrowed(s.trim_matches(|c: char| c.is_whitespace()));
+    }
     let s: String = s.chars().filter(|&c| !header::is_mark(c)).collect();
-    s.trim_matches(|c: char| c.is_whitespace()).to_string()
+    Cow::Owned(s.trim_matches(|c: char| c.is_whitespace()).to_string())
 }
 
 /// The phone number a name is, if it is one (`+41 012 345 67 89`, `+7 999 999-99-99`).
@@ -147,7 +151,7 @@ fn phone_of(name: &str) -> Option<String> {
 }
 
 /// Split `Name: text` on the first `": "`; `Name:text` only for a name seen sending.
-fn split_sender<'a>(rest: &'a str, known: Option<&HashSet<String>>) -> Option<(String, &'a str)> {
+fn split_sender<'a>(rest: &'a str, known: Option<&HashSet<String>>) -> Option<(Cow<'a, str>, &'a str)> {
     let first = rest.split('\n').next().unwrap_or("");
     if let Some(i) = first.find(": ") {
         let name = clean_name(&first[..i]);
@@ -159,7 +163,7 @@ fn split_sender<'a>(rest: &'a str, known: Option<&HashSet<String>>) -> Option<(S
     }
     let i = first.find(':')?;
     let name = clean_name(&first[..i]);
-    known.filter(|k| k.contains(&name)).map(|_| (name, &rest[i + 1..]))
+    known.filter(|k| k.contains(name.as_ref())).map(|_| (name, &rest[i + 1..]))
 }
 
 /// A chat text that was renamed (`chat.txt`): the first `.txt` entry whose
@@ -207,14 +211,20 @@ fn scan(tree: &mut dyn SourceTree, chat: &str, title: &str) -> Result<Scan, Impo
         s.headers += 1;
         match split_sender(h.rest, None) {
             Some((name, body)) => {
+                let is_title = name == title;
+                // A name already known learns nothing more from its lines
+                // (nearly every line): only the title's lines can be group events.
+                if !is_title && s.names.contains(name.as_ref()) {
+                    continue;
+                }
                 let b = Body::new(body);
-                if body::is_attributed_system(&b, name == title) {
-                    s.group_event |= name == title && body::is_group_event(b.text);
+                if body::is_attributed_system(&b, is_title) {
+                    s.group_event = s.group_event || (is_title && body::is_group_event(b.text));
                 } else if s.names.len() < MAX_NAMES {
-                    s.names.insert(name);
+                    s.names.insert(name.into_owned());
                 }
             }
-            None => s.group_event |= body::is_group_event(h.rest),
+            None => s.group_event = s.group_event || body::is_group_event(h.rest),
         }
     }
     Ok(s)
@@ -223,7 +233,7 @@ fn scan(tree: &mut dyn SourceTree, chat: &str, title: &str) -> Result<Scan, Impo
 /// A message read so far: held until the next stamp.
 struct Pending {
     line: u64,
-    stamp: Stamp,
+    when: When,
     sender: Option<String>,
     body: String,
     ending: &'static str,
@@ -302,23 +312,23 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
     let mut lines = open_lines(tree, &chat)?;
     let mut pending: Option<Pending> = None;
     while let Some(line) = lines.next_line()? {
-        let at = Locator::line(&chat, line.no);
         if line.cut {
+            let at = Locator::line(&chat, line.no);
             ctx.skip(&at, format!("line longer than {} bytes", super::textlines::MAX_LINE))?;
             continue;
         }
-        let header = header::parse(&line.text).filter(|h| w.orders.resolve(&h.stamp).is_some());
-        if let Some(h) = header {
+        let header = header::parse(&line.text).and_then(|h| Some((w.orders.resolve(&h.stamp)?, h.rest)));
+        if let Some((when, rest)) = header {
             if let Some(p) = pending.take() {
                 w.emit(ctx, p)?;
             }
-            let (sender, body) = match split_sender(h.rest, Some(&names)) {
-                Some((name, body)) => (Some(name), body),
-                None => (None, h.rest),
+            let (sender, body) = match split_sender(rest, Some(&names)) {
+                Some((name, body)) => (Some(name.into_owned()), body),
+                None => (None, rest),
             };
             pending = Some(Pending {
                 line: line.no,
-                stamp: h.stamp,
+                when,
                 sender,
                 body: body.to_string(),
                 ending: line.ending,
@@ -331,7 +341,7 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
             Some(p) if p.body.len() + line.text.len() + 2 > MAX_TEXT => {
                 let next = Pending {
                     line: line.no,
-                    stamp: p.stamp.clone(),
+                    when: p.when.clone(),
                     sender: p.sender.clone(),
                     body: line.text.to_string(),
                     ending: line.ending,
@@ -349,7 +359,7 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
                 p.lossy |= !line.valid_utf8;
             }
             None if line.text.trim().is_empty() => {}
-            None => ctx.skip(&at, "text before the first WhatsApp message line")?,
+            None => ctx.skip(&Locator::line(&chat, line.no), "text before the first WhatsApp message line")?,
         }
     }
     if let Some(p) = pending.take() {
@@ -361,8 +371,10 @@ pub fn import(tree: &mut dyn SourceTree, ctx: &mut ImportCtx) -> Result<(), Impo
 impl Writer<'_> {
     fn emit(&mut self, ctx: &mut ImportCtx, p: Pending) -> Result<(), ImportError> {
         let at = Locator::line(&self.entry, p.line);
-        let raw = p.body.trim_end_matches(['\r', '\n']);
-        let b = Body::new(raw);
+        // The stored text is the body itself, trimmed in place rather than copied.
+        let mut text = p.body;
+        text.truncate(text.trim_end_matches(['\r', '\n']).len());
+        let b = Body::new(&text);
         let mut extra = Map::new();
         let mut sender = p.sender;
         if let Some(name) = &sender {
@@ -371,7 +383,7 @@ impl Writer<'_> {
                 sender = None;
             }
         }
-        let mut m = MessageRecord::new(&self.conversation, MessageKind::System, b.text, at);
+        let mut m = MessageRecord::new(&self.conversation, MessageKind::System, String::new(), at);
         if sender.is_some() && p.part_of.is_none() {
             let c = body::classify(&b, self.media);
             m.kind = c.kind;
@@ -395,16 +407,15 @@ impl Writer<'_> {
             m.sender_name = Some(name.clone());
         }
         m.sender = sender;
-        if let Some(when) = self.orders.resolve(&p.stamp) {
-            m.timestamp = ctx.local_time(when.at);
-            m.offset_assumed = true;
-            if when.assumed {
-                extra.insert("date_order".into(), Value::String(when.order.as_str().into()));
-                extra.insert("date_order_assumed".into(), Value::Bool(true));
-            }
-            if when.buddhist {
-                extra.insert("calendar".into(), Value::String("buddhist".into()));
-            }
+        let when = p.when;
+        m.timestamp = ctx.local_time(when.at);
+        m.offset_assumed = true;
+        if when.assumed {
+            extra.insert("date_order".into(), Value::String(when.order.as_str().into()));
+            extra.insert("date_order_assumed".into(), Value::Bool(true));
+        }
+        if when.buddhist {
+            extra.insert("calendar".into(), Value::String("buddhist".into()));
         }
         if p.lossy {
             extra.insert("invalid_utf8".into(), Value::Bool(true));
@@ -415,6 +426,9 @@ impl Writer<'_> {
         if !extra.is_empty() {
             m.extra = Some(Value::Object(extra));
         }
+        let marks = text.len() - b.text.len();
+        text.drain(..marks);
+        m.text = text;
         ctx.message(&m)?;
         Ok(())
     }
