@@ -26,7 +26,7 @@ fn requests_and_responses_round_trip_through_json() {
     use redline::review::queue::{CaseFilter, CaseSort};
     use redline::review::Disposition;
     let reqs = vec![
-        Request::ListCases { filter: CaseFilter { red_line: Some("illicit-payments".into()), ..Default::default() }, sort: Some(CaseSort::Hits), offset: Some(0), limit: Some(50) },
+        Request::ListCases { filter: CaseFilter { red_line: Some("illicit-payments".into()), ..Default::default() }, sort: Some(CaseSort::Hits), offset: Some(0), limit: Some(50), facets: Some(false) },
         Request::Close { id: 3, disposition: Disposition::FalsePositive, reason: Some("红包 game".into()), misfired_rule: Some("p/rl/r".into()) },
         Request::Annotate { message_id: 9, case_id: Some(3), span: Some((2, 5)), label: "key evidence".into(), text: "转账".into() },
     ];
@@ -36,6 +36,9 @@ fn requests_and_responses_round_trip_through_json() {
     }
     let json = r#"{"type":"close","id":3,"disposition":"violation","reason":null,"misfired_rule":null}"#;
     assert!(matches!(serde_json::from_str::<Request>(json).unwrap(), Request::Close { id: 3, disposition: Disposition::Violation, .. }));
+    // `facets` may be left out (older clients, scripts): it means facets on
+    let json = r#"{"type":"list_cases","filter":{},"sort":null,"offset":null,"limit":null}"#;
+    assert!(matches!(serde_json::from_str::<Request>(json).unwrap(), Request::ListCases { facets: None, .. }));
     let resp = Response::CaseId(7);
     assert_eq!(serde_json::to_string(&resp).unwrap(), r#"{"type":"case_id","data":7}"#);
 }

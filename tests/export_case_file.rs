@@ -81,7 +81,7 @@ fn fixture() -> Fixture {
     ws.import_one(&source, Some("Asia/Shanghai"), None);
     util::scan_pack(&mut ws, &util::fixture("export/pack.toml"));
     api(&mut ws, "alice", Request::Regroup);
-    let case = match api(&mut ws, "alice", Request::ListCases { filter: Default::default(), sort: None, offset: None, limit: None }) {
+    let case = match api(&mut ws, "alice", Request::ListCases { filter: Default::default(), sort: None, offset: None, limit: None, facets: None }) {
         Response::Cases(p) => {
             assert_eq!(p.total, 1, "one case: {:?}", p.cases);
             p.cases[0].id

@@ -9,7 +9,7 @@ use util::{api, review_workspace, scan_fixture_pack, Workspace};
 
 fn cases(ws: &mut Workspace) -> Vec<redline::review::cases::CaseSummary> {
     let filter = CaseFilter::default();
-    match api(ws, "alice", Request::ListCases { filter, sort: Some(CaseSort::Hits), offset: None, limit: Some(100) }) {
+    match api(ws, "alice", Request::ListCases { filter, sort: Some(CaseSort::Hits), offset: None, limit: Some(100), facets: None }) {
         Response::Cases(mut p) => {
             p.cases.sort_by_key(|c| c.id);
             p.cases

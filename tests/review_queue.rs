@@ -8,7 +8,7 @@ use redline::review::queue::{CaseFilter, CasePage};
 use util::{api, review_workspace, scan_pack, Workspace};
 
 fn list(ws: &mut Workspace, filter: CaseFilter) -> CasePage {
-    match api(ws, "alice", Request::ListCases { filter, sort: None, offset: None, limit: None }) {
+    match api(ws, "alice", Request::ListCases { filter, sort: None, offset: None, limit: None, facets: None }) {
         Response::Cases(p) => p,
         r => panic!("{r:?}"),
     }
@@ -74,4 +74,18 @@ severity = "high"
         Response::Case(d) => assert_eq!(d.messages.iter().map(|m| m.id).collect::<Vec<_>>(), [2]),
         r => panic!("{r:?}"),
     }
+}
+
+#[test]
+fn facets_come_only_when_asked_for() {
+    let mut ws = review_workspace();
+    let page = |ws: &mut Workspace, facets: Option<bool>| match api(ws, "alice", Request::ListCases { filter: CaseFilter::default(), sort: None, offset: Some(1), limit: Some(1), facets }) {
+        Response::Cases(p) => p,
+        r => panic!("{r:?}"),
+    };
+    let with = page(&mut ws, None);
+    assert!(with.facets["status"].values().sum::<i64>() == with.total && with.total > 1, "{with:?}");
+    let without = page(&mut ws, Some(false));
+    assert!(without.facets.is_empty());
+    assert_eq!((without.total, without.cases.len(), &without.cases[0].id), (with.total, 1, &with.cases[0].id));
 }

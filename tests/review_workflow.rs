@@ -262,7 +262,7 @@ fn queue_filters_sort_and_facets() {
     let mut ws = review_workspace();
     api(&mut ws, "alice", Request::Assign { id: 2, login: Some("bob".into()) });
     api(&mut ws, "alice", Request::Tag { id: 2, tag: "kickback".into(), add: true });
-    let list = |ws: &mut Workspace, f: redline::review::queue::CaseFilter| match api(ws, "alice", Request::ListCases { filter: f, sort: None, offset: None, limit: None }) {
+    let list = |ws: &mut Workspace, f: redline::review::queue::CaseFilter| match api(ws, "alice", Request::ListCases { filter: f, sort: None, offset: None, limit: None, facets: None }) {
         Response::Cases(p) => p,
         r => panic!("{r:?}"),
     };

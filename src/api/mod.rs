@@ -57,7 +57,16 @@ pub enum Request {
     /// Group hits into cases (runs after every scan too).
     Regroup,
     Search { query: String, limit: Option<u32> },
-    ListCases { filter: CaseFilter, sort: Option<CaseSort>, offset: Option<i64>, limit: Option<i64> },
+    /// A page of the queue; `facets: false` skips the facet counts (for pages after the first).
+    ListCases {
+        filter: CaseFilter,
+        sort: Option<CaseSort>,
+        offset: Option<i64>,
+        limit: Option<i64>,
+        #[serde(default)]
+        #[ts(optional)]
+        facets: Option<bool>,
+    },
     GetCase { id: i64 },
     SetStatus { id: i64, status: Status, reason: Option<String> },
     Close { id: i64, disposition: Disposition, reason: Option<String>, misfired_rule: Option<String> },
@@ -392,13 +401,14 @@ fn handle_as(store: &mut Store, me: Reviewer, req: Request) -> Result<Response, 
                     .collect(),
             )
         }
-        Request::ListCases { filter, sort, offset, limit } => Response::Cases(queue::query(
+        Request::ListCases { filter, sort, offset, limit, facets } => Response::Cases(queue::query(
             store.conn(),
             &names,
             &filter,
             sort.unwrap_or_default(),
             offset.unwrap_or(0),
             limit.unwrap_or(100),
+            facets.unwrap_or(true),
         )?),
         Request::GetCase { id } => Response::Case(Box::new(case_detail(store, &names, id)?)),
         Request::SetStatus { id, status, reason } => {

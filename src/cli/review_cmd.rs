@@ -324,6 +324,8 @@ pub fn cases(db: &Path, actor: &str, cmd: CasesCommand) -> anyhow::Result<ExitCo
                 }),
                 offset: Some(a.offset),
                 limit: Some(a.limit),
+                // the JSON answer carries the facet counts; the table does not show them
+                facets: Some(a.json),
             },
             a.json,
         ),

@@ -169,7 +169,7 @@ pub fn cases_matching(store: &Store, filter: &CaseFilter) -> Result<Vec<i64>, Ex
     let mut ids = Vec::new();
     let mut offset = 0;
     loop {
-        let page = queue::query(store.conn(), &NameView::open(), filter, CaseSort::Date, offset, 10_000).map_err(ExportError::Review)?;
+        let page = queue::query(store.conn(), &NameView::open(), filter, CaseSort::Date, offset, 10_000, false).map_err(ExportError::Review)?;
         let n = page.cases.len() as i64;
         ids.extend(page.cases.into_iter().map(|c| c.id));
         offset += n;

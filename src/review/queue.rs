@@ -136,8 +136,18 @@ fn summaries_in_order(conn: &Connection, names: &NameView, ids: &[i64]) -> Resul
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// One page of the queue with facet counts.
-pub fn query(conn: &Connection, names: &NameView, f: &CaseFilter, sort: CaseSort, offset: i64, limit: i64) -> Result<CasePage, ReviewError> {
+/// One page of the queue, with facet counts when `with_facets` (they count
+/// every matching case, so the queue asks for them with its first page only,
+/// not for each page it fetches while scrolling).
+pub fn query(
+    conn: &Connection,
+    names: &NameView,
+    f: &CaseFilter,
+    sort: CaseSort,
+    offset: i64,
+    limit: i64,
+    with_facets: bool,
+) -> Result<CasePage, ReviewError> {
     let (wh, args) = where_clause(f)?;
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM cases c{wh}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
     let order = match sort {
@@ -153,6 +163,9 @@ pub fn query(conn: &Connection, names: &NameView, f: &CaseFilter, sort: CaseSort
         .collect::<Result<_, _>>()?;
     let cases = summaries_in_order(conn, names, &ids)?;
     let mut facets = BTreeMap::new();
+    if !with_facets {
+        return Ok(CasePage { total, offset, cases, facets });
+    }
     for (name, expr) in [
         ("status", "c.status"),
         ("severity", "c.severity"),
