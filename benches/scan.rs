@@ -82,6 +82,7 @@ fn main() {
     let sources = rules::builtin().expect("built-in packs");
     let set = RuleSet::compile(&sources).expect("packs compile");
     let opts = sources[0].file.pack.normalize;
+    eprintln!("term automata: {:.1} MB", set.automaton_bytes() as f64 / 1e6);
 
     // 1. normalisation only: the text-only form the scanner runs on every
     // message, and the form with the offset map it builds for candidates

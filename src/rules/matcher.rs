@@ -29,7 +29,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use regex::Regex;
 use serde::Serialize;
@@ -184,6 +184,7 @@ struct MatchScratch {
     normalizer: Normalizer,
     /// Automaton matches in the normalised text: (pattern, start, end).
     raw: Vec<(usize, usize, usize)>,
+    occ: Occurrences,
 }
 
 thread_local! {
@@ -218,8 +219,20 @@ impl NormView for NormText<'_> {
 }
 
 /// Term occurrences in one normalised text.
+/// (term, start, end), sorted by term (stably: each term's spans stay in
+/// the automaton's order). A sorted vector rather than a map per message:
+/// no hashing and no vector per term.
+#[derive(Default)]
 struct Occurrences {
-    by_term: HashMap<TermId, Vec<(usize, usize)>>,
+    spans: Vec<(TermId, usize, usize)>,
+}
+
+impl Occurrences {
+    fn of(&self, t: TermId) -> &[(TermId, usize, usize)] {
+        let lo = self.spans.partition_point(|o| o.0 < t);
+        let hi = lo + self.spans[lo..].partition_point(|o| o.0 == t);
+        &self.spans[lo..hi]
+    }
 }
 
 impl RuleSet {
@@ -321,6 +334,11 @@ impl RuleSet {
         self.groups.iter().flat_map(|g| g.literals.iter().cloned()).collect()
     }
 
+    /// Heap bytes of the term automata (benchmarks).
+    pub fn automaton_bytes(&self) -> usize {
+        self.groups.iter().filter_map(|g| g.automaton.as_ref()).map(AhoCorasick::memory_usage).sum()
+    }
+
     /// Every term as written in the packs (benchmarks compare a plain
     /// literal search over these with the full matcher).
     pub fn terms_as_written(&self) -> Vec<String> {
@@ -359,7 +377,7 @@ impl RuleSet {
         }
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            let MatchScratch { normalizer, raw } = &mut *scratch;
+            let MatchScratch { normalizer, raw, occ } = &mut *scratch;
             // The normalised text without the offset map: whether a rule
             // fires depends only on the text and where separators were
             // removed. About 70 % of chat contains some term (我, 客户, me,
@@ -381,19 +399,19 @@ impl RuleSet {
             }
             candidates.sort_unstable();
             candidates.dedup();
-            let occ = occurrences(g, &view, raw);
+            occurrences(g, &view, raw, occ);
             let mut units = None;
-            candidates.retain(|&ri| self.decide(g, &g.rules[ri], m, &view, &occ, &mut units).is_some());
+            candidates.retain(|&ri| self.decide(g, &g.rules[ri], m, &view, occ, &mut units, false).is_some());
             if candidates.is_empty() {
                 return;
             }
             // A rule fires: normalise again with the offset map and steps, to
             // place the highlights (the same pipeline, so the same text).
             let norm = normalize(m.text, &g.opts);
-            let occ = occurrences(g, &norm, raw);
+            occurrences(g, &norm, raw, occ);
             let mut units = None;
             for &ri in &candidates {
-                if let Some(rm) = self.eval_rule(g, &g.rules[ri], m, &norm, &occ, &mut units) {
+                if let Some(rm) = self.eval_rule(g, &g.rules[ri], m, &norm, occ, &mut units) {
                     out.push(rm);
                 }
             }
@@ -401,7 +419,8 @@ impl RuleSet {
     }
 
     /// Whether a rule fires: its metadata conditions (listed when they
-    /// hold) and the spans of its query, in normalised text.
+    /// hold) and, with `with_spans`, the spans of its query in normalised
+    /// text (without, only whether the query holds: no span lists).
     fn decide<N: NormView>(
         &self,
         g: &Group,
@@ -410,6 +429,7 @@ impl RuleSet {
         norm: &N,
         occ: &Occurrences,
         units: &mut Option<Vec<(usize, u32)>>,
+        with_spans: bool,
     ) -> Option<(Vec<String>, Spans)> {
         if skips_system_notice(rule, m) {
             return None;
@@ -417,13 +437,17 @@ impl RuleSet {
         let conditions = meta_holds(&rule.meta, m, &g.opts)?;
         let mut spans: Spans = Vec::new();
         if let Some(q) = &rule.query {
-            spans = eval(q, occ, norm, units)?;
+            if with_spans {
+                spans = eval(q, occ, norm, units)?;
+            } else if !holds(q, occ, norm, units) {
+                return None;
+            }
         }
         if !rule.regexes.is_empty() && !rule.regexes.iter().any(|(_, re)| re.find_iter(norm.text()).any(|mat| mat.start() != mat.end())) {
             return None;
         }
         if let Some(u) = &rule.unless {
-            if eval(u, occ, norm, units).is_some() {
+            if holds(u, occ, norm, units) {
                 return None;
             }
         }
@@ -439,7 +463,7 @@ impl RuleSet {
         occ: &Occurrences,
         units: &mut Option<Vec<(usize, u32)>>,
     ) -> Option<RuleMatch> {
-        let (conditions, spans) = self.decide(g, rule, m, norm, occ, units)?;
+        let (conditions, spans) = self.decide(g, rule, m, norm, occ, units, true)?;
         let mut evidence: Vec<Evidence> = Vec::new();
         for &(s, e, t) in &spans {
             let term = &g.terms[t];
@@ -549,16 +573,16 @@ fn bounded<N: NormView>(norm: &N, start: usize, end: usize, t: &TermInfo) -> Opt
 
 /// Term occurrences from the automaton's matches in `norm`'s text
 /// (`raw`: pattern, start, end), word boundaries checked.
-fn occurrences<N: NormView>(g: &Group, norm: &N, raw: &[(usize, usize, usize)]) -> Occurrences {
-    let mut by_term: HashMap<TermId, Vec<(usize, usize)>> = HashMap::new();
+fn occurrences<N: NormView>(g: &Group, norm: &N, raw: &[(usize, usize, usize)], occ: &mut Occurrences) {
+    occ.spans.clear();
     for &(pattern, start, end) in raw {
         for &t in &g.pattern_terms[pattern] {
-            if let Some(span) = bounded(norm, start, end, &g.terms[t]) {
-                by_term.entry(t).or_default().push(span);
+            if let Some((s, e)) = bounded(norm, start, end, &g.terms[t]) {
+                occ.spans.push((t, s, e));
             }
         }
     }
-    Occurrences { by_term }
+    occ.spans.sort_by_key(|o| o.0);
 }
 
 /// Unit index (word for Latin, char for CJK) of every unit start in the text.
@@ -595,10 +619,29 @@ fn unit_at(units: &[(usize, u32)], b: usize) -> u32 {
 
 type Spans = Vec<(usize, usize, TermId)>;
 
+/// Whether an expression holds: `eval(..).is_some()` without building span
+/// lists, except for a proximity operator whose both sides hold.
+fn holds<N: NormView>(e: &CExpr, occ: &Occurrences, norm: &N, units: &mut Option<Vec<(usize, u32)>>) -> bool {
+    match e {
+        CExpr::Term(t) => !occ.of(*t).is_empty(),
+        CExpr::Or(a, b) => holds(a, occ, norm, units) || holds(b, occ, norm, units),
+        CExpr::And(a, b) => holds(a, occ, norm, units) && holds(b, occ, norm, units),
+        CExpr::Not(a) => !holds(a, occ, norm, units),
+        // Both sides must hold first (cheap, short-circuits); only then
+        // build their span lists and measure the distance.
+        CExpr::Near { left, right, .. } => {
+            holds(left, occ, norm, units) && holds(right, occ, norm, units) && eval(e, occ, norm, units).is_some()
+        }
+    }
+}
+
 /// Evaluate an expression: `None` = false; `Some(spans)` = true with evidence.
 fn eval<N: NormView>(e: &CExpr, occ: &Occurrences, norm: &N, units: &mut Option<Vec<(usize, u32)>>) -> Option<Spans> {
     match e {
-        CExpr::Term(t) => occ.by_term.get(t).map(|v| v.iter().map(|&(s, e)| (s, e, *t)).collect()),
+        CExpr::Term(t) => {
+            let v = occ.of(*t);
+            (!v.is_empty()).then(|| v.iter().map(|&(t, s, e)| (s, e, t)).collect())
+        }
         CExpr::Or(a, b) => match (eval(a, occ, norm, units), eval(b, occ, norm, units)) {
             (None, None) => None,
             (Some(x), None) | (None, Some(x)) => Some(x),
@@ -1033,6 +1076,7 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
     }
     let ac = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&g.literals)
         .map_err(|e| RuleError::Automaton(e.to_string()))?;
     g.automaton = Some(ac);
