@@ -122,6 +122,10 @@ struct TermInfo {
 #[derive(Debug, Clone)]
 enum CExpr {
     Term(TermId),
+    /// An OR of plain terms (`terms = [...]`, `a OR b OR c`), flattened in
+    /// order: deciding it is a scan of term bits, not a walk down a chain of
+    /// boxes (packs have rules of 30–100 terms).
+    AnyTerm(Vec<TermId>),
     And(Box<CExpr>, Box<CExpr>),
     Or(Box<CExpr>, Box<CExpr>),
     Not(Box<CExpr>),
@@ -225,10 +229,20 @@ impl NormView for NormText<'_> {
 #[derive(Default)]
 struct Occurrences {
     spans: Vec<(TermId, usize, usize)>,
+    /// One bit per term that occurs: `terms = [...]` rules are ORs of tens
+    /// of terms, and deciding them asks for each term in turn.
+    present: Vec<u64>,
 }
 
 impl Occurrences {
+    fn has(&self, t: TermId) -> bool {
+        self.present.get(t >> 6).is_some_and(|w| w & (1 << (t & 63)) != 0)
+    }
+
     fn of(&self, t: TermId) -> &[(TermId, usize, usize)] {
+        if !self.has(t) {
+            return &[];
+        }
         let lo = self.spans.partition_point(|o| o.0 < t);
         let hi = lo + self.spans[lo..].partition_point(|o| o.0 == t);
         &self.spans[lo..hi]
@@ -519,6 +533,7 @@ fn skips_system_notice(rule: &CompiledRule, m: &MessageView) -> bool {
 fn positive_terms(e: &CExpr, out: &mut Vec<TermId>) {
     match e {
         CExpr::Term(t) => out.push(*t),
+        CExpr::AnyTerm(ts) => out.extend_from_slice(ts),
         CExpr::And(a, b) | CExpr::Or(a, b) | CExpr::Near { left: a, right: b, .. } => {
             positive_terms(a, out);
             positive_terms(b, out);
@@ -574,6 +589,12 @@ fn bounded<N: NormView>(norm: &N, start: usize, end: usize, t: &TermInfo) -> Opt
 /// Term occurrences from the automaton's matches in `norm`'s text
 /// (`raw`: pattern, start, end), word boundaries checked.
 fn occurrences<N: NormView>(g: &Group, norm: &N, raw: &[(usize, usize, usize)], occ: &mut Occurrences) {
+    // Clear only the bits the previous message set.
+    for &(t, _, _) in &occ.spans {
+        if let Some(w) = occ.present.get_mut(t >> 6) {
+            *w = 0;
+        }
+    }
     occ.spans.clear();
     for &(pattern, start, end) in raw {
         for &t in &g.pattern_terms[pattern] {
@@ -583,6 +604,12 @@ fn occurrences<N: NormView>(g: &Group, norm: &N, raw: &[(usize, usize, usize)], 
         }
     }
     occ.spans.sort_by_key(|o| o.0);
+    if occ.present.len() < g.terms.len() / 64 + 1 {
+        occ.present.resize(g.terms.len() / 64 + 1, 0);
+    }
+    for &(t, _, _) in &occ.spans {
+        occ.present[t >> 6] |= 1 << (t & 63);
+    }
 }
 
 /// Unit index (word for Latin, char for CJK) of every unit start in the text.
@@ -623,7 +650,8 @@ type Spans = Vec<(usize, usize, TermId)>;
 /// lists, except for a proximity operator whose both sides hold.
 fn holds<N: NormView>(e: &CExpr, occ: &Occurrences, norm: &N, units: &mut Option<Vec<(usize, u32)>>) -> bool {
     match e {
-        CExpr::Term(t) => !occ.of(*t).is_empty(),
+        CExpr::Term(t) => occ.has(*t),
+        CExpr::AnyTerm(ts) => ts.iter().any(|&t| occ.has(t)),
         CExpr::Or(a, b) => holds(a, occ, norm, units) || holds(b, occ, norm, units),
         CExpr::And(a, b) => holds(a, occ, norm, units) && holds(b, occ, norm, units),
         CExpr::Not(a) => !holds(a, occ, norm, units),
@@ -641,6 +669,11 @@ fn eval<N: NormView>(e: &CExpr, occ: &Occurrences, norm: &N, units: &mut Option<
         CExpr::Term(t) => {
             let v = occ.of(*t);
             (!v.is_empty()).then(|| v.iter().map(|&(t, s, e)| (s, e, t)).collect())
+        }
+        // The spans of each term in order, as the nested ORs it stands for.
+        CExpr::AnyTerm(ts) => {
+            let spans: Spans = ts.iter().flat_map(|&t| occ.of(t)).map(|&(t, s, e)| (s, e, t)).collect();
+            (!spans.is_empty()).then_some(spans)
         }
         CExpr::Or(a, b) => match (eval(a, occ, norm, units), eval(b, occ, norm, units)) {
             (None, None) => None,
@@ -954,7 +987,16 @@ fn compile_expr(e: &Expr, g: &mut Group, opts: &NormalizeOptions) -> CExpr {
     match e {
         Expr::Term(t) => CExpr::Term(intern_term(g, &t.text, t.wildcard, opts)),
         Expr::And(a, b) => CExpr::And(Box::new(compile_expr(a, g, opts)), Box::new(compile_expr(b, g, opts))),
-        Expr::Or(a, b) => CExpr::Or(Box::new(compile_expr(a, g, opts)), Box::new(compile_expr(b, g, opts))),
+        Expr::Or(a, b) => {
+            let (a, b) = (compile_expr(a, g, opts), compile_expr(b, g, opts));
+            match (term_list(&a), term_list(&b)) {
+                (Some(mut x), Some(y)) => {
+                    x.extend(y);
+                    CExpr::AnyTerm(x)
+                }
+                _ => CExpr::Or(Box::new(a), Box::new(b)),
+            }
+        }
         Expr::Not(a) => CExpr::Not(Box::new(compile_expr(a, g, opts))),
         Expr::Near { left, right, distance, ordered } => CExpr::Near {
             left: Box::new(compile_expr(left, g, opts)),
@@ -962,6 +1004,15 @@ fn compile_expr(e: &Expr, g: &mut Group, opts: &NormalizeOptions) -> CExpr {
             distance: *distance,
             ordered: *ordered,
         },
+    }
+}
+
+/// The terms of a plain term or an OR of plain terms, in order.
+fn term_list(e: &CExpr) -> Option<Vec<TermId>> {
+    match e {
+        CExpr::Term(t) => Some(vec![*t]),
+        CExpr::AnyTerm(ts) => Some(ts.clone()),
+        _ => None,
     }
 }
 
