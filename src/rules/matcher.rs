@@ -189,6 +189,8 @@ struct MatchScratch {
     /// Automaton matches in the normalised text: (pattern, start, end).
     raw: Vec<(usize, usize, usize)>,
     occ: Occurrences,
+    /// Indexes of the rules to evaluate.
+    candidates: Vec<usize>,
 }
 
 thread_local! {
@@ -374,7 +376,12 @@ impl RuleSet {
     }
 
     fn match_group(&self, g: &Group, m: &MessageView, out: &mut Vec<RuleMatch>) {
-        let mut candidates: Vec<usize> = Vec::new();
+        SCRATCH.with(|cell| self.match_group_with(g, m, out, &mut cell.borrow_mut()));
+    }
+
+    fn match_group_with(&self, g: &Group, m: &MessageView, out: &mut Vec<RuleMatch>, scratch: &mut MatchScratch) {
+        let MatchScratch { normalizer, raw, occ, candidates } = scratch;
+        candidates.clear();
         for &ri in &g.always {
             let rule = &g.rules[ri];
             // Metadata first (kind, amount, attachment, sender, time): no
@@ -389,47 +396,43 @@ impl RuleSet {
                 candidates.push(ri);
             }
         }
-        SCRATCH.with(|cell| {
-            let mut scratch = cell.borrow_mut();
-            let MatchScratch { normalizer, raw, occ } = &mut *scratch;
-            // The normalised text without the offset map: whether a rule
-            // fires depends only on the text and where separators were
-            // removed. About 70 % of chat contains some term (我, 客户, me,
-            // team: proximity rules need common words), 1.5 % fires a rule.
-            let view = normalizer.run(m.text, &g.opts);
-            raw.clear();
-            if let Some(ac) = &g.automaton {
-                for mat in ac.find_overlapping_iter(view.text) {
-                    raw.push((mat.pattern().as_usize(), mat.start(), mat.end()));
-                    for &t in &g.pattern_terms[mat.pattern().as_usize()] {
-                        candidates.extend_from_slice(&g.term_rules[t]);
-                    }
+        // The normalised text without the offset map: whether a rule
+        // fires depends only on the text and where separators were
+        // removed. About 70 % of chat contains some term (我, 客户, me,
+        // team: proximity rules need common words), 1.5 % fires a rule.
+        let view = normalizer.run(m.text, &g.opts);
+        raw.clear();
+        if let Some(ac) = &g.automaton {
+            for mat in ac.find_overlapping_iter(view.text) {
+                raw.push((mat.pattern().as_usize(), mat.start(), mat.end()));
+                for &t in &g.pattern_terms[mat.pattern().as_usize()] {
+                    candidates.extend_from_slice(&g.term_rules[t]);
                 }
             }
-            // Rules with regexes and no query have no term to wake them.
-            candidates.extend(g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))));
-            if candidates.is_empty() {
-                return;
+        }
+        // Rules with regexes and no query have no term to wake them.
+        candidates.extend(g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))));
+        if candidates.is_empty() {
+            return;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        occurrences(g, &view, raw, occ);
+        let mut units = None;
+        candidates.retain(|&ri| self.decide(g, &g.rules[ri], m, &view, occ, &mut units, false).is_some());
+        if candidates.is_empty() {
+            return;
+        }
+        // A rule fires: normalise again with the offset map and steps, to
+        // place the highlights (the same pipeline, so the same text).
+        let norm = normalize(m.text, &g.opts);
+        occurrences(g, &norm, raw, occ);
+        let mut units = None;
+        for &ri in candidates.iter() {
+            if let Some(rm) = self.eval_rule(g, &g.rules[ri], m, &norm, occ, &mut units) {
+                out.push(rm);
             }
-            candidates.sort_unstable();
-            candidates.dedup();
-            occurrences(g, &view, raw, occ);
-            let mut units = None;
-            candidates.retain(|&ri| self.decide(g, &g.rules[ri], m, &view, occ, &mut units, false).is_some());
-            if candidates.is_empty() {
-                return;
-            }
-            // A rule fires: normalise again with the offset map and steps, to
-            // place the highlights (the same pipeline, so the same text).
-            let norm = normalize(m.text, &g.opts);
-            occurrences(g, &norm, raw, occ);
-            let mut units = None;
-            for &ri in &candidates {
-                if let Some(rm) = self.eval_rule(g, &g.rules[ri], m, &norm, occ, &mut units) {
-                    out.push(rm);
-                }
-            }
-        });
+        }
     }
 
     /// Whether a rule fires: its metadata conditions (listed when they

@@ -13,6 +13,7 @@
 use std::sync::OnceLock;
 
 /// Zero-width and format characters that render as nothing.
+#[inline]
 pub(super) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
@@ -63,6 +64,7 @@ pub(super) fn chinese_numeral(c: char) -> Option<char> {
     })
 }
 
+#[inline]
 pub(super) fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
@@ -77,6 +79,7 @@ pub(super) fn leet(c: char) -> Option<char> {
     })
 }
 
+#[inline]
 pub fn is_cjk(c: char) -> bool {
     crate::store::fts_tokens::is_cjk(c)
 }
@@ -84,7 +87,9 @@ pub fn is_cjk(c: char) -> bool {
 /// Characters people put between the characters of a term to break it up.
 /// Asked for every char by the separator pass: ASCII answers from a table,
 /// and CJK ideographs (none of which is a separator) before the Unicode
-/// whitespace look-up; `tests::separator_table_is_exact` checks every char.
+/// whitespace look-up; `reference::tests::separator_table_is_exact` checks
+/// every char.
+#[inline]
 pub(super) fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return ASCII_SEPARATOR[c as usize];

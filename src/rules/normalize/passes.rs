@@ -147,9 +147,9 @@ pub(super) fn join_separated<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch)
             it.add_steps(Steps::SEPARATORS);
             flag_next = false;
         }
-        if it.ch().is_whitespace() {
+        if is_whitespace(it.ch()) {
             let mut j = i + 1;
-            while j < n && items[j].ch().is_whitespace() && !remove[j] {
+            while j < n && is_whitespace(items[j].ch()) && !remove[j] {
                 j += 1;
             }
             it.set_ch(' ');
@@ -166,10 +166,18 @@ pub(super) fn join_separated<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch)
     items.truncate(w);
 }
 
+/// `char::is_whitespace`, answering for CJK ideographs without the Unicode
+/// table: no whitespace char lies above U+3000.
+#[inline]
+fn is_whitespace(c: char) -> bool {
+    c <= '\u{3000}' && c.is_whitespace()
+}
+
 /// Inside a word that has letters, read leet digits and symbols as letters.
 pub(super) fn apply_leet<T: Unit>(items: &mut [T], scratch: &mut Scratch) {
     let n = items.len();
-    let wordish = |c: char| c.is_ascii_alphanumeric() || leet(c).is_some();
+    // Leet and letters are ASCII: most chars of Chinese chat fail the first test.
+    let wordish = |c: char| c.is_ascii() && (c.is_ascii_alphanumeric() || leet(c).is_some());
     let mut i = 0;
     while i < n {
         if !wordish(items[i].ch()) {
@@ -247,7 +255,8 @@ fn leet_at_edge<T: Unit>(word: &[T], letters: usize) -> bool {
 /// is: AA (split the bill), XXX, WWW are abbreviations, not stretched words,
 /// and collapsing them to a single letter would match every `a` or `x`.
 pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch) {
-    if !items.windows(2).any(|w| w[0].ch() == w[1].ch()) {
+    // Only equal alphabetic neighbours merge (digits and punctuation stay).
+    if !items.windows(2).any(|w| w[0].ch() == w[1].ch() && w[0].ch().is_alphabetic()) {
         return;
     }
     // `!is_cjk` first: it is a range check, and most chars are CJK.
@@ -283,4 +292,14 @@ pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratc
         w += 1;
     }
     items.truncate(w);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn whitespace_shortcut_is_exact() {
+        for c in (0u32..0x110000).filter_map(char::from_u32) {
+            assert_eq!(super::is_whitespace(c), c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+    }
 }
