@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Serialize;
 
 use super::normalize::{is_cjk, normalize, normalize_str, NormText, NormalizeOptions, Normalized, Normalizer, Steps};
@@ -174,6 +174,9 @@ struct Group {
     always: Vec<usize>,
     /// Rules with regexes and no query: no term wakes them.
     regex_only: Vec<usize>,
+    /// Their regexes as one set, and the rule of each pattern: one pass over
+    /// the text instead of one per regex (None if the set is over the limits).
+    regex_only_set: Option<(RegexSet, Vec<usize>)>,
 }
 
 /// All loaded packs, compiled.
@@ -281,6 +284,7 @@ impl RuleSet {
                         rules: Vec::new(),
                         always: Vec::new(),
                         regex_only: Vec::new(),
+                        regex_only_set: None,
                     });
                     groups.len() - 1
                 }
@@ -337,6 +341,7 @@ impl RuleSet {
         }
         for g in &mut groups {
             build_automaton(g)?;
+            build_regex_set(g);
         }
         Ok(Self { packs, groups })
     }
@@ -411,7 +416,12 @@ impl RuleSet {
             }
         }
         // Rules with regexes and no query have no term to wake them.
-        candidates.extend(g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))));
+        match &g.regex_only_set {
+            Some((set, owner)) => candidates.extend(set.matches(view.text).iter().map(|p| owner[p])),
+            None => candidates.extend(
+                g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))),
+            ),
+        }
         if candidates.is_empty() {
             return;
         }
@@ -1135,4 +1145,60 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
         .map_err(|e| RuleError::Automaton(e.to_string()))?;
     g.automaton = Some(ac);
     Ok(())
+}
+
+/// The regex-only rules' patterns as one `RegexSet` (same matches as each
+/// regex's `is_match`), within the per-regex limits times their number.
+fn build_regex_set(g: &mut Group) {
+    let mut patterns = Vec::new();
+    let mut owner = Vec::new();
+    for &ri in &g.regex_only {
+        for (src, _) in &g.rules[ri].regexes {
+            patterns.push(src.as_str());
+            owner.push(ri);
+        }
+    }
+    if patterns.is_empty() {
+        return;
+    }
+    let set = regex::RegexSetBuilder::new(&patterns)
+        .size_limit(REGEX_SIZE_LIMIT * patterns.len())
+        .dfa_size_limit(REGEX_DFA_LIMIT * patterns.len())
+        .build();
+    g.regex_only_set = set.ok().map(|set| (set, owner));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in packs' regex-only rules fit in one set (otherwise each
+    /// regex runs on its own: correct, but a pass over the text per regex).
+    #[test]
+    fn builtin_regex_only_rules_form_one_set() {
+        let set = RuleSet::compile(&crate::rules::builtin().expect("built-in packs")).expect("compile");
+        for g in &set.groups {
+            assert_eq!(g.regex_only_set.is_some(), !g.regex_only.is_empty());
+        }
+        assert!(set.groups.iter().any(|g| g.regex_only_set.is_some()));
+    }
+
+    /// Candidates woken by the set are the rules whose regexes match.
+    #[test]
+    fn regex_set_wakes_the_same_rules_as_each_regex() {
+        let set = RuleSet::compile(&crate::rules::builtin().expect("built-in packs")).expect("compile");
+        let texts = ["转您5000，事情麻烦了", "红包 ￥8,000", "we guarantee 12% returns", "今天开会", "转你50，奶茶钱"];
+        for g in &set.groups {
+            let Some((rs, owner)) = &g.regex_only_set else { continue };
+            for t in texts {
+                let plain = normalize_str(t, &g.opts);
+                let mut by_set: Vec<usize> = rs.matches(&plain).iter().map(|p| owner[p]).collect();
+                by_set.sort_unstable();
+                by_set.dedup();
+                let by_each: Vec<usize> =
+                    g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(&plain))).collect();
+                assert_eq!(by_set, by_each, "{t}");
+            }
+        }
+    }
 }
