@@ -1,0 +1,194 @@
+//! The first pass: each char of the original text folded on its own
+//! (invisible, traditional, decorated and Chinese digits, NFKC, case,
+//! look-alikes), into a stream of units.
+//!
+//! Two shortcuts keep this cheap, and both give exactly what the full steps
+//! give (the tests compare every BMP char and generated text):
+//!
+//! - **plain chars** (a BMP bitset, see `chars`) are pushed as they are;
+//! - **NFKC per char, only where it can change something.** The pipeline
+//!   applies NFKC char by char when the text as a whole is not in NFKC (a
+//!   quick check, as before). A char whose own quick check is "yes" is left
+//!   as it is by NFKC, so the whole-text check is needed only for a char
+//!   that NFKC may change, and only if fast2s produced that char (otherwise
+//!   the char itself makes the text not NFKC). Full-width ASCII, the most
+//!   common such chars in Chinese chat (，！？：), map by offset.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+use super::chars::{chinese_numeral, decorated_digit, homoglyph, is_invisible, is_traditional, simplify, BmpSet};
+use super::passes::Unit;
+use super::{NormalizeOptions, Steps};
+
+/// Fold `text` into `out` (cleared first).
+pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T>) {
+    out.clear();
+    let plain = plain_chars();
+    // Steps of removed invisible chars go to the next char pushed.
+    let mut pending = Steps::NONE;
+    // The previous original char: fast2s decides some chars by their neighbours.
+    let mut prev = '0';
+    let mut text_is_nfkc: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let start = i as u32;
+        let end = (i + c.len_utf8()) as u32;
+        let before = prev;
+        prev = c;
+        if c.is_ascii() {
+            let mut steps = pending;
+            pending = Steps::NONE;
+            let mut ch = c;
+            if opts.casefold && c.is_ascii_uppercase() {
+                ch = c.to_ascii_lowercase();
+                steps |= Steps::CASE;
+            }
+            out.push(T::new(ch, start, end, steps));
+            continue;
+        }
+        if plain.contains(c) {
+            out.push(T::new(c, start, end, pending));
+            pending = Steps::NONE;
+            continue;
+        }
+        if opts.strip_invisible && is_invisible(c) {
+            pending |= Steps::INVISIBLE;
+            continue;
+        }
+        let mut steps = pending;
+        pending = Steps::NONE;
+        let mut base = c;
+        if opts.traditional_to_simplified && is_traditional(c) {
+            let next = text[end as usize..].chars().next().unwrap_or('0');
+            let s = simplify(before, c, next);
+            if s != c {
+                base = s;
+                steps |= Steps::TRADITIONAL;
+            }
+        }
+        let nfkc = opts.nfkc
+            && is_nfkc_quick(std::iter::once(base)) != IsNormalized::Yes
+            && !*text_is_nfkc.get_or_insert_with(|| base != c && is_nfkc_quick(text.chars()) == IsNormalized::Yes);
+        fold_char(base, steps, nfkc, opts, |f, st| out.push(T::new(f, start, end, st)));
+    }
+}
+
+/// Fold one char (`base`: already simplified) with `steps` so far; `nfkc`:
+/// whether NFKC applies. Calls `emit` once per resulting char.
+fn fold_char(base: char, steps: Steps, nfkc: bool, opts: &NormalizeOptions, mut emit: impl FnMut(char, Steps)) {
+    if opts.fold_numbers {
+        if let Some(d) = decorated_digit(base).or_else(|| chinese_numeral(base)) {
+            emit(d, steps | Steps::NUMERALS);
+            return;
+        }
+    }
+    let mut finish = |b: char, mut st: Steps| {
+        let mut f = b;
+        if opts.casefold {
+            let mut lower = f.to_lowercase();
+            if let (Some(l), None) = (lower.next(), lower.next()) {
+                if l != f {
+                    st |= Steps::CASE;
+                    f = l;
+                }
+            }
+        }
+        if opts.confusables {
+            if let Some(h) = homoglyph(f) {
+                f = h;
+                st |= Steps::HOMOGLYPH;
+            }
+        }
+        if opts.fold_numbers {
+            if let Some(d) = chinese_numeral(f) {
+                f = d;
+                st |= Steps::NUMERALS;
+            }
+        }
+        emit(f, st);
+    };
+    if !nfkc {
+        finish(base, steps);
+        return;
+    }
+    if let Some(a) = full_width_ascii(base) {
+        finish(a, steps | Steps::WIDTH);
+        return;
+    }
+    let mut it = std::iter::once(base).nfkc();
+    let unchanged = it.next() == Some(base) && it.next().is_none();
+    let steps = if unchanged { steps } else { steps | Steps::WIDTH };
+    let mut any = false;
+    for b in std::iter::once(base).nfkc() {
+        any = true;
+        finish(b, steps);
+    }
+    if !any {
+        finish(base, steps);
+    }
+}
+
+/// NFKC of U+3000 and U+FF01..=U+FF5E, the full-width space and ASCII.
+fn full_width_ascii(c: char) -> Option<char> {
+    match c as u32 {
+        0x3000 => Some(' '),
+        u @ 0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0),
+        _ => None,
+    }
+}
+
+/// BMP chars that every option leaves as they are: not invisible, not
+/// traditional, and unchanged by `fold_char` with every option on.
+fn plain_chars() -> &'static BmpSet {
+    static SET: OnceLock<BmpSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let all = NormalizeOptions::default();
+        BmpSet::build(|c| {
+            if c.is_ascii() || is_invisible(c) || is_traditional(c) {
+                return false;
+            }
+            let mut same = true;
+            let mut n = 0;
+            fold_char(c, Steps::NONE, true, &all, |f, st| {
+                n += 1;
+                same &= f == c && st.is_empty();
+            });
+            same && n == 1
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-char NFKC shortcut assumes that a char whose quick check is
+    /// "yes" is its own NFKC, and that full-width ASCII maps by offset.
+    #[test]
+    fn nfkc_shortcuts_are_exact() {
+        for c in (0u32..0x110000).filter_map(char::from_u32) {
+            let n: String = std::iter::once(c).nfkc().collect();
+            if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+                assert_eq!(n, c.to_string(), "U+{:04X}", c as u32);
+            }
+            if let Some(a) = full_width_ascii(c) {
+                assert_eq!(n, a.to_string(), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_chars_fold_to_themselves_under_any_options() {
+        let plain = plain_chars();
+        let on = NormalizeOptions::default();
+        for c in (0x80u32..0x10000).filter_map(char::from_u32).filter(|&c| plain.contains(c)) {
+            for nfkc in [false, true] {
+                let mut got = Vec::new();
+                fold_char(c, Steps::NONE, nfkc, &on, |f, st| got.push((f, st)));
+                assert_eq!(got, vec![(c, Steps::NONE)], "U+{:04X}", c as u32);
+            }
+        }
+        assert!(plain.contains('机') && plain.contains('。') && !plain.contains('機') && !plain.contains('一'));
+    }
+}
