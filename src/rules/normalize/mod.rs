@@ -213,8 +213,11 @@ impl Normalized {
         }
         let first = self.char_index(start);
         let last = self.char_index(end.saturating_sub(1)).min(self.steps.len() - 1);
-        let mut s = Steps::NONE;
-        for st in &self.steps[first..=last] {
+        // Separators and invisible characters removed *before* a char are
+        // recorded on it; before the first char of a match they lie outside
+        // it (`，收下` matched 收下 without joining anything).
+        let mut s = self.steps[first].minus(Steps::SEPARATORS).minus(Steps::INVISIBLE);
+        for st in &self.steps[first + 1..=last] {
             s |= *st;
         }
         s
@@ -425,6 +428,18 @@ mod tests {
         assert_eq!(&t[s..e], "机 \u{200B}密");
         let steps = n.steps_in(at, at + "机密".len());
         assert!(steps.contains(Steps::SEPARATORS), "{:?}", steps.codes());
+    }
+
+    #[test]
+    fn what_was_removed_before_a_match_is_not_a_step_of_it() {
+        for t in ["购物卡，收下吧", "卡 收下", "卡\u{200B}收下"] {
+            let n = normalize(t, &NormalizeOptions::default());
+            let at = n.text.find("收下").unwrap();
+            assert_eq!(n.steps_in(at, at + "收下".len()), Steps::NONE, "{t:?}");
+        }
+        let n = normalize("卡收 下", &NormalizeOptions::default());
+        let at = n.text.find("收下").unwrap();
+        assert!(n.steps_in(at, at + "收下".len()).contains(Steps::SEPARATORS));
     }
 
     #[test]
