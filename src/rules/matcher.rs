@@ -6,7 +6,11 @@
 //! and only the rules that one of those terms can make true are evaluated
 //! (plus the few that need no term: metadata-only rules and rules with a
 //! top-level NOT). Boolean and proximity operators, regexes and metadata
-//! conditions run on that small candidate set.
+//! conditions run on that small candidate set. Rules made of regexes alone
+//! have no term to wake them: their regexes run as one set, and only on
+//! texts where the automaton found one of the literals every match of them
+//! contains (`required_literals`, added to the automaton as term-less
+//! patterns).
 //!
 //! Two phases per message, because most chat contains some term (proximity
 //! rules need common words such as 我, 客户, team) but few messages fire a
@@ -177,6 +181,13 @@ struct Group {
     /// Their regexes as one set, and the rule of each pattern: one pass over
     /// the text instead of one per regex (None if the set is over the limits).
     regex_only_set: Option<(RegexSet, Vec<usize>)>,
+    /// Whether each automaton pattern is a literal that some match of a
+    /// regex-only rule's regex must contain (see `required_literals`); the
+    /// patterns past `literals` are such literals and no term.
+    gates_regexes: Vec<bool>,
+    /// Every regex of the regex-only rules has required literals: the
+    /// regexes run only on texts where the automaton found one of them.
+    regexes_gated: bool,
 }
 
 /// All loaded packs, compiled.
@@ -285,6 +296,8 @@ impl RuleSet {
                         always: Vec::new(),
                         regex_only: Vec::new(),
                         regex_only_set: None,
+                        gates_regexes: Vec::new(),
+                        regexes_gated: false,
                     });
                     groups.len() - 1
                 }
@@ -407,20 +420,27 @@ impl RuleSet {
         // team: proximity rules need common words), 1.5 % fires a rule.
         let view = normalizer.run(m.text, &g.opts);
         raw.clear();
+        let mut run_regexes = !g.regexes_gated;
         if let Some(ac) = &g.automaton {
             for mat in ac.find_overlapping_iter(view.text) {
-                raw.push((mat.pattern().as_usize(), mat.start(), mat.end()));
-                for &t in &g.pattern_terms[mat.pattern().as_usize()] {
+                let p = mat.pattern().as_usize();
+                raw.push((p, mat.start(), mat.end()));
+                run_regexes |= g.gates_regexes[p];
+                for &t in &g.pattern_terms[p] {
                     candidates.extend_from_slice(&g.term_rules[t]);
                 }
             }
         }
-        // Rules with regexes and no query have no term to wake them.
-        match &g.regex_only_set {
-            Some((set, owner)) => candidates.extend(set.matches(view.text).iter().map(|p| owner[p])),
-            None => candidates.extend(
-                g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))),
-            ),
+        // Rules with regexes and no query have no term to wake them; none
+        // of their regexes can match a text without one of their required
+        // literals (most chat).
+        if run_regexes {
+            match &g.regex_only_set {
+                Some((set, owner)) => candidates.extend(set.matches(view.text).iter().map(|p| owner[p])),
+                None => candidates.extend(
+                    g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))),
+                ),
+            }
         }
         if candidates.is_empty() {
             return;
@@ -1135,16 +1155,65 @@ fn pinyin_forms(text: &str) -> Vec<String> {
 }
 
 fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
-    if g.literals.is_empty() {
+    // The regex-only rules' required literals: a term literal already in
+    // the automaton gates them as it is, the others are added after the
+    // term literals (patterns without terms).
+    g.gates_regexes = vec![false; g.literals.len()];
+    let mut gates: Vec<String> = Vec::new();
+    let mut gated = true;
+    for &ri in &g.regex_only {
+        for (src, _) in &g.rules[ri].regexes {
+            let Some(lits) = required_literals(src) else {
+                gated = false;
+                continue;
+            };
+            for lit in lits {
+                match g.literals.iter().position(|l| *l == lit) {
+                    Some(p) => g.gates_regexes[p] = true,
+                    None if !gates.contains(&lit) => gates.push(lit),
+                    None => {}
+                }
+            }
+        }
+    }
+    g.regexes_gated = gated;
+    if g.literals.is_empty() && gates.is_empty() {
         return Ok(());
     }
+    let patterns: Vec<&str> = g.literals.iter().chain(&gates).map(String::as_str).collect();
+    g.gates_regexes.resize(patterns.len(), true);
+    g.pattern_terms.resize(patterns.len(), Vec::new());
     let ac = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
-        .build(&g.literals)
+        .build(&patterns)
         .map_err(|e| RuleError::Automaton(e.to_string()))?;
     g.automaton = Some(ac);
     Ok(())
+}
+
+/// Literals one of which every match of the regex `pattern` contains: the
+/// set its matches can start with, or the set they can end with, whichever
+/// has the longer shortest literal (the rarer in text). None when neither
+/// is a finite set of non-empty literals (a regex that can start and end
+/// with any digit, or match the empty string).
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    // The same syntax and defaults as `regex::Regex` (Unicode, UTF-8).
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut best: Option<(usize, Vec<String>)> = None;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let seq = Extractor::new().kind(kind).extract(&hir);
+        let Some(lits) = seq.literals() else { continue };
+        let strs: Option<Vec<String>> =
+            lits.iter().map(|l| String::from_utf8(l.as_bytes().to_vec()).ok().filter(|s| !s.is_empty())).collect();
+        let Some(strs) = strs else { continue };
+        let Some(shortest) = strs.iter().map(String::len).min() else { continue };
+        if best.as_ref().is_none_or(|(b, _)| shortest > *b) {
+            best = Some((shortest, strs));
+        }
+    }
+    best.map(|(_, strs)| strs)
 }
 
 /// The regex-only rules' patterns as one `RegexSet` (same matches as each
@@ -1181,6 +1250,50 @@ mod tests {
             assert_eq!(g.regex_only_set.is_some(), !g.regex_only.is_empty());
         }
         assert!(set.groups.iter().any(|g| g.regex_only_set.is_some()));
+    }
+
+    /// Every regex of the built-in regex-only rules has required literals,
+    /// and every match of it (on generated chat and the packs' own
+    /// examples) contains one: skipping the set on texts without them wakes
+    /// the same rules.
+    #[test]
+    fn regex_only_rules_run_only_where_their_required_literals_occur() {
+        let sources = crate::rules::builtin().expect("built-in packs");
+        let set = RuleSet::compile(&sources).expect("compile");
+        let gen = crate::corpus_gen::GenOptions::new(20_000, 11, crate::corpus_gen::OutputFormat::Jsonl);
+        let mut out = Vec::new();
+        crate::corpus_gen::generate(&gen, &mut out).expect("generate");
+        let mut texts: Vec<String> = String::from_utf8_lossy(&out)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?.get("text")?.as_str().map(String::from))
+            .collect();
+        for src in &sources {
+            for rl in &src.file.red_lines {
+                for r in &rl.rules {
+                    texts.extend(r.must_match.iter().chain(&r.must_not_match).map(|e| e.message().text));
+                }
+            }
+        }
+        texts.extend(["转您5000，事情麻烦了", "红包 ￥8,000", "we guarantee 12% returns", "转你50，奶茶钱", "1票给50"].map(String::from));
+        let mut matched = 0;
+        for g in &set.groups {
+            assert!(g.regex_only.is_empty() || g.regexes_gated, "a built-in regex has no required literal");
+            for &ri in &g.regex_only {
+                for (src, re) in &g.rules[ri].regexes {
+                    let lits = required_literals(src).expect("required literals");
+                    for t in &texts {
+                        let plain = normalize_str(t, &g.opts);
+                        if let Some(m) = re.find(&plain) {
+                            matched += 1;
+                            assert!(lits.iter().any(|l| m.as_str().contains(l.as_str())), "{src} on {plain:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(matched > 20, "{matched} matches");
+        assert!(required_literals("a*").is_none() && required_literals(r"\d+").is_none());
+        assert_eq!(required_literals("(ab|cd)\\d+"), Some(vec!["ab".to_string(), "cd".to_string()]));
     }
 
     /// Candidates woken by the set are the rules whose regexes match.
