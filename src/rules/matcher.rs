@@ -580,7 +580,9 @@ fn positive_terms(e: &CExpr, out: &mut Vec<TermId>) {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    // The range check first: most chars are CJK, and `is_alphanumeric` on
+    // them is a table search.
+    !is_cjk(c) && c.is_alphanumeric()
 }
 
 /// Check a raw automaton match against the term's word boundaries; returns
