@@ -175,6 +175,9 @@ struct Group {
     /// Automaton patterns (normalised literals) and the terms using each.
     literals: Vec<String>,
     pattern_terms: Vec<Vec<TermId>>,
+    /// Automaton pattern → the rules its terms can make true (the union of
+    /// their `term_rules`, ascending).
+    pattern_rules: Vec<Vec<usize>>,
     terms: Vec<TermInfo>,
     /// Term → rules that it can make true.
     term_rules: Vec<Vec<usize>>,
@@ -207,8 +210,18 @@ struct MatchScratch {
     /// Automaton matches in the normalised text: (pattern, start, end).
     raw: Vec<(usize, usize, usize)>,
     occ: Occurrences,
-    /// Indexes of the rules to evaluate.
+    /// One bit per rule of the group to evaluate (rules are woken once per
+    /// occurrence of each of their terms: a bit, not a push, each time).
+    woken: Vec<u64>,
+    /// Indexes of the rules to evaluate, ascending.
     candidates: Vec<usize>,
+}
+
+#[inline]
+fn wake(woken: &mut [u64], rule: usize) {
+    if let Some(w) = woken.get_mut(rule >> 6) {
+        *w |= 1 << (rule & 63);
+    }
 }
 
 thread_local! {
@@ -294,6 +307,7 @@ impl RuleSet {
                         automaton: None,
                         literals: Vec::new(),
                         pattern_terms: Vec::new(),
+                        pattern_rules: Vec::new(),
                         terms: Vec::new(),
                         term_rules: Vec::new(),
                         rules: Vec::new(),
@@ -402,8 +416,9 @@ impl RuleSet {
     }
 
     fn match_group_with(&self, g: &Group, m: &MessageView, out: &mut Vec<RuleMatch>, scratch: &mut MatchScratch) {
-        let MatchScratch { normalizer, raw, occ, candidates } = scratch;
-        candidates.clear();
+        let MatchScratch { normalizer, raw, occ, woken, candidates } = scratch;
+        woken.clear();
+        woken.resize(g.rules.len() / 64 + 1, 0);
         for &ri in &g.always {
             let rule = &g.rules[ri];
             // Metadata first (kind, amount, attachment, sender, time): no
@@ -415,7 +430,7 @@ impl RuleSet {
             if rule.query.is_none() && rule.regexes.is_empty() && rule.unless.is_none() {
                 out.push(self.rule_match(rule, Vec::new(), conditions));
             } else {
-                candidates.push(ri);
+                wake(woken, ri);
             }
         }
         // The normalised text without the offset map: whether a rule
@@ -430,8 +445,8 @@ impl RuleSet {
                 let p = mat.value() as usize;
                 raw.push((p, mat.start(), mat.end()));
                 run_regexes |= g.gates_regexes[p];
-                for &t in &g.pattern_terms[p] {
-                    candidates.extend_from_slice(&g.term_rules[t]);
+                for &ri in &g.pattern_rules[p] {
+                    wake(woken, ri);
                 }
             }
         }
@@ -440,17 +455,25 @@ impl RuleSet {
         // literals (most chat).
         if run_regexes {
             match &g.regex_only_set {
-                Some((set, owner)) => candidates.extend(set.matches(view.text).iter().map(|p| owner[p])),
-                None => candidates.extend(
-                    g.regex_only.iter().copied().filter(|&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text))),
-                ),
+                Some((set, owner)) => set.matches(view.text).iter().for_each(|p| wake(woken, owner[p])),
+                None => g
+                    .regex_only
+                    .iter()
+                    .filter(|&&i| g.rules[i].regexes.iter().any(|(_, re)| re.is_match(view.text)))
+                    .for_each(|&i| wake(woken, i)),
+            }
+        }
+        candidates.clear();
+        for (wi, &word) in woken.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                candidates.push(wi * 64 + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
             }
         }
         if candidates.is_empty() {
             return;
         }
-        candidates.sort_unstable();
-        candidates.dedup();
         occurrences(g, &view, raw, occ);
         let mut units = None;
         candidates.retain(|&ri| self.decide(g, &g.rules[ri], m, &view, occ, &mut units, false).is_some());
@@ -1189,6 +1212,16 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
     let patterns: Vec<&str> = g.literals.iter().chain(&gates).map(String::as_str).collect();
     g.gates_regexes.resize(patterns.len(), true);
     g.pattern_terms.resize(patterns.len(), Vec::new());
+    g.pattern_rules = g
+        .pattern_terms
+        .iter()
+        .map(|ts| {
+            let mut rules: Vec<usize> = ts.iter().flat_map(|&t| g.term_rules[t].iter().copied()).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            rules
+        })
+        .collect();
     let ac = CharwiseDoubleArrayAhoCorasick::new(&patterns).map_err(|e| RuleError::Automaton(e.to_string()))?;
     g.automaton = Some(ac);
     Ok(())
