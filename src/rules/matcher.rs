@@ -614,6 +614,10 @@ fn is_word_char(c: char) -> bool {
 /// A boundary also holds where separators were removed (b r i b e joined
 /// into a neighbouring single letter), since the sender did mark it.
 fn bounded<N: NormView>(norm: &N, start: usize, end: usize, t: &TermInfo) -> Option<(usize, usize)> {
+    // CJK terms (most matches) have no boundaries to check.
+    if !t.bound_start && !t.bound_end {
+        return Some((start, end));
+    }
     let text = norm.text();
     let joined_before = norm.joined_at(start);
     let joined_after = norm.joined_at(end);
