@@ -145,7 +145,10 @@ pub(super) fn join_separated<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch)
             if std::mem::take(flag_next) {
                 items[from].add_steps(Steps::SEPARATORS);
             }
-            items.copy_within(from..to, *w);
+            // Nothing to move until a char was removed or whitespace merged.
+            if *w != from {
+                items.copy_within(from..to, *w);
+            }
             *w += to - from;
         }
     };
