@@ -89,7 +89,7 @@ pub fn is_cjk(c: char) -> bool {
 /// and CJK ideographs (none of which is a separator) before the Unicode
 /// whitespace look-up; `reference::tests::separator_table_is_exact` checks
 /// every char.
-#[inline]
+#[inline(always)]
 pub(super) fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return ASCII_SEPARATOR[c as usize];
@@ -100,6 +100,7 @@ pub(super) fn is_separator(c: char) -> bool {
     is_separator_unicode(c)
 }
 
+#[inline(never)]
 pub(super) fn is_separator_unicode(c: char) -> bool {
     c.is_whitespace()
         || matches!(c,

@@ -22,9 +22,55 @@ use super::chars::{chinese_numeral, decorated_digit, homoglyph, is_invisible, is
 use super::passes::Unit;
 use super::{NormalizeOptions, Steps};
 
+/// What the later passes need to know of the folded stream before they
+/// look at it: the leetspeak pass changes nothing in a text with fewer than
+/// two ASCII letters or without a leet char (the separator pass only
+/// removes chars or turns whitespace into a space, neither of which adds
+/// any).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Seen {
+    pub ascii_letters: u32,
+    pub leets: u32,
+}
+
+impl Seen {
+    #[inline(always)]
+    fn note(&mut self, c: char) {
+        if let Some(&class) = ASCII_CLASS.get(c as usize) {
+            self.ascii_letters += u32::from(class & LETTER);
+            self.leets += u32::from(class >> 1);
+        }
+    }
+
+    pub(super) fn may_have_leet(self) -> bool {
+        self.ascii_letters >= 2 && self.leets >= 1
+    }
+}
+
+const LETTER: u8 = 1;
+const LEET: u8 = 2;
+
+/// Per ASCII char: `LETTER` if alphabetic, `LEET` if `leet` reads it as one.
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        if c.is_ascii_alphabetic() {
+            t[i] = LETTER;
+        }
+        if matches!(c, b'0' | b'1' | b'!' | b'|' | b'3' | b'4' | b'@' | b'5' | b'$' | b'7' | b'+' | b'8' | b'9') {
+            t[i] = LEET;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// Fold `text` into `out` (cleared first).
-pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T>) {
+pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T>) -> Seen {
     out.clear();
+    let mut seen = Seen::default();
     let plain = plain_chars();
     // Steps of removed invisible chars go to the next char pushed.
     let mut pending = Steps::NONE;
@@ -44,9 +90,11 @@ pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T
                 ch = c.to_ascii_lowercase();
                 steps |= Steps::CASE;
             }
+            seen.note(ch);
             out.push(T::new(ch, start, end, steps));
             continue;
         }
+        // Plain chars are not ASCII: no letter, no leet.
         if plain.contains(c) {
             out.push(T::new(c, start, end, pending));
             pending = Steps::NONE;
@@ -70,8 +118,12 @@ pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T
         let nfkc = opts.nfkc
             && is_nfkc_quick(std::iter::once(base)) != IsNormalized::Yes
             && !*text_is_nfkc.get_or_insert_with(|| base != c && is_nfkc_quick(text.chars()) == IsNormalized::Yes);
-        fold_char(base, steps, nfkc, opts, |f, st| out.push(T::new(f, start, end, st)));
+        fold_char(base, steps, nfkc, opts, |f, st| {
+            seen.note(f);
+            out.push(T::new(f, start, end, st));
+        });
     }
+    seen
 }
 
 /// Fold one char (`base`: already simplified) with `steps` so far; `nfkc`:
@@ -175,6 +227,17 @@ mod tests {
             if let Some(a) = full_width_ascii(c) {
                 assert_eq!(n, a.to_string(), "U+{:04X}", c as u32);
             }
+        }
+    }
+
+    #[test]
+    fn ascii_classes_are_letters_and_leet() {
+        use super::super::chars::leet;
+        for c in (0u8..128).map(char::from) {
+            let mut seen = Seen::default();
+            seen.note(c);
+            assert_eq!(seen.ascii_letters, u32::from(c.is_ascii_alphabetic()), "{c:?}");
+            assert_eq!(seen.leets, u32::from(leet(c).is_some()), "{c:?}");
         }
     }
 

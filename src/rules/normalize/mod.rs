@@ -263,11 +263,11 @@ pub fn normalize_str(text: &str, opts: &NormalizeOptions) -> String {
 
 /// The whole pipeline, over any kind of unit.
 fn run<T: passes::Unit>(text: &str, opts: &NormalizeOptions, units: &mut Vec<T>, scratch: &mut Scratch) {
-    fold::fold(text, opts, units);
+    let seen = fold::fold(text, opts, units);
     if opts.join_separated {
         passes::join_separated(units, scratch);
     }
-    if opts.leetspeak {
+    if opts.leetspeak && seen.may_have_leet() {
         passes::apply_leet(units, scratch);
     }
     if opts.collapse_repeats {

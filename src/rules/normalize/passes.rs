@@ -91,33 +91,35 @@ pub(super) fn join_separated<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch)
     if runs.is_empty() {
         return;
     }
+    // Whether each run is removed: a run is joined whole or not at all.
     remove.clear();
-    remove.resize(n, false);
+    remove.resize(runs.len(), false);
     let single = |k: usize| -> bool {
         // item k is an alphanumeric non-CJK char standing alone between separators (or the ends)
         let c = items[k].ch();
-        c.is_alphanumeric()
-            && !is_cjk(c)
+        !is_cjk(c)
+            && c.is_alphanumeric()
             && (k == 0 || is_separator(items[k - 1].ch()))
             && (k + 1 == n || is_separator(items[k + 1].ch()))
     };
     // CJK joins.
-    for &(s, e) in runs.iter() {
+    for (r, &(s, e)) in runs.iter().enumerate() {
         if s > 0 && e < n && e - s <= 3 && is_cjk(items[s - 1].ch()) && is_cjk(items[e].ch()) {
-            remove[s..e].fill(true);
+            remove[r] = true;
         }
     }
-    // Spaced-out letters: chains of single letters joined by short separator runs.
+    // Spaced-out letters: chains of single letters joined by short separator
+    // runs, as (run index, run end).
     chain.clear();
     let flush = |chain: &mut Vec<(usize, usize)>, remove: &mut Vec<bool>| {
         if chain.len() >= 2 {
-            for &(s, e) in chain.iter() {
-                remove[s..e].fill(true);
+            for &(r, _) in chain.iter() {
+                remove[r] = true;
             }
         }
         chain.clear();
     };
-    for &(s, e) in runs.iter() {
+    for (r, &(s, e)) in runs.iter().enumerate() {
         let joins = s > 0 && e < n && e - s <= 2 && single(s - 1) && single(e);
         if joins {
             if let Some(&(_, pe)) = chain.last() {
@@ -125,44 +127,63 @@ pub(super) fn join_separated<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch)
                     flush(chain, remove);
                 }
             }
-            chain.push((s, e));
+            chain.push((r, e));
         } else {
             flush(chain, remove);
         }
     }
     flush(chain, remove);
 
-    // Compact in place: the write index never passes the read index.
+    // Compact in place, run by run: the write index never passes the read
+    // index. The chars between runs are no separators, hence no whitespace:
+    // they move as one block. Every whitespace char lies in a run.
     let mut w = 0;
+    let mut read = 0;
     let mut flag_next = false;
-    let mut i = 0;
-    while i < n {
-        if remove[i] {
+    let block = |items: &mut Vec<T>, from: usize, to: usize, w: &mut usize, flag_next: &mut bool| {
+        if to > from {
+            if std::mem::take(flag_next) {
+                items[from].add_steps(Steps::SEPARATORS);
+            }
+            // Nothing to move until a char was removed or whitespace merged.
+            if *w != from {
+                items.copy_within(from..to, *w);
+            }
+            *w += to - from;
+        }
+    };
+    for (r, &(s, e)) in runs.iter().enumerate() {
+        block(items, read, s, &mut w, &mut flag_next);
+        read = e;
+        if remove[r] {
             flag_next = true;
-            i += 1;
             continue;
         }
-        let mut it = items[i];
-        if flag_next {
-            it.add_steps(Steps::SEPARATORS);
-            flag_next = false;
-        }
-        if is_whitespace(it.ch()) {
-            let mut j = i + 1;
-            while j < n && is_whitespace(items[j].ch()) && !remove[j] {
-                j += 1;
+        // A kept run: each whitespace stretch becomes one space.
+        let mut i = s;
+        while i < e {
+            let mut it = items[i];
+            if std::mem::take(&mut flag_next) {
+                it.add_steps(Steps::SEPARATORS);
             }
-            it.set_ch(' ');
-            it.extend_to(items[j - 1]);
+            if is_whitespace(it.ch()) {
+                let mut j = i + 1;
+                while j < e && is_whitespace(items[j].ch()) {
+                    j += 1;
+                }
+                it.set_ch(' ');
+                it.extend_to(items[j - 1]);
+                items[w] = it;
+                w += 1;
+                i = j;
+                continue;
+            }
             items[w] = it;
             w += 1;
-            i = j;
-            continue;
+            i += 1;
         }
-        items[w] = it;
-        w += 1;
-        i += 1;
     }
+    block(items, read, n, &mut w, &mut flag_next);
     items.truncate(w);
 }
 
@@ -171,6 +192,13 @@ pub(super) fn join_separated<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch)
 #[inline]
 fn is_whitespace(c: char) -> bool {
     c <= '\u{3000}' && c.is_whitespace()
+}
+
+/// `char::is_alphabetic`, answering for the CJK ideographs of chat (哈哈,
+/// 谢谢) without the Unicode table search: all of them are letters.
+#[inline]
+fn is_alphabetic(c: char) -> bool {
+    ('\u{3400}'..='\u{4DBF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic()
 }
 
 /// Inside a word that has letters, read leet digits and symbols as letters.
@@ -256,7 +284,7 @@ fn leet_at_edge<T: Unit>(word: &[T], letters: usize) -> bool {
 /// and collapsing them to a single letter would match every `a` or `x`.
 pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratch) {
     // Only equal alphabetic neighbours merge (digits and punctuation stay).
-    if !items.windows(2).any(|w| w[0].ch() == w[1].ch() && w[0].ch().is_alphabetic()) {
+    if !items.windows(2).any(|w| w[0].ch() == w[1].ch() && is_alphabetic(w[0].ch())) {
         return;
     }
     // `!is_cjk` first: it is a range check, and most chars are CJK.
@@ -282,7 +310,7 @@ pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratc
         let it = items[k];
         if w > 0 {
             let last = &mut items[w - 1];
-            if last.ch() == it.ch() && it.ch().is_alphabetic() && !keep[k] {
+            if last.ch() == it.ch() && is_alphabetic(it.ch()) && !keep[k] {
                 last.extend_to(it);
                 last.add_steps(it.steps() | Steps::REPEATS);
                 continue;
@@ -296,6 +324,13 @@ pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratc
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn alphabetic_shortcut_is_exact() {
+        for c in (0u32..0x110000).filter_map(char::from_u32) {
+            assert_eq!(super::is_alphabetic(c), c.is_alphabetic(), "U+{:04X}", c as u32);
+        }
+    }
+
     #[test]
     fn whitespace_shortcut_is_exact() {
         for c in (0u32..0x110000).filter_map(char::from_u32) {
