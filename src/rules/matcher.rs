@@ -1,8 +1,7 @@
 //! Compiling packs into one matcher, and matching messages.
 //!
 //! All literal terms of all loaded packs that share a normalisation setting
-//! go into one Aho-Corasick automaton (daachorse's character-wise double
-//! array) over the normalised text. A message is
+//! go into one Aho-Corasick automaton over the normalised text. A message is
 //! normalised once per setting, the automaton reports every term occurrence,
 //! and only the rules that one of those terms can make true are evaluated
 //! (plus the few that need no term: metadata-only rules and rules with a
@@ -34,7 +33,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use daachorse::CharwiseDoubleArrayAhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use regex::{Regex, RegexSet};
 use serde::Serialize;
@@ -168,10 +167,11 @@ struct CompiledRule {
 /// Everything compiled for one normalisation setting.
 struct Group {
     opts: NormalizeOptions,
-    /// Character-wise (daachorse): the chat is mostly CJK, 3 bytes a char,
-    /// and a transition per char ran 1.7x faster than aho-corasick's DFA per
-    /// byte on the packs' literals.
-    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    /// aho-corasick's DFA. daachorse's character-wise automaton ran 1.7x
+    /// faster alone on the CJK literals, but only ~1 % faster in the whole
+    /// matcher (the automaton is a fifth of its time; BENCHMARKS.md "Scan
+    /// throughput"), too little to leave the crate the design names.
+    automaton: Option<AhoCorasick>,
     /// Automaton patterns (normalised literals) and the terms using each.
     literals: Vec<String>,
     pattern_terms: Vec<Vec<TermId>>,
@@ -388,7 +388,7 @@ impl RuleSet {
 
     /// Heap bytes of the term automata (benchmarks).
     pub fn automaton_bytes(&self) -> usize {
-        self.groups.iter().filter_map(|g| g.automaton.as_ref()).map(CharwiseDoubleArrayAhoCorasick::heap_bytes).sum()
+        self.groups.iter().filter_map(|g| g.automaton.as_ref()).map(AhoCorasick::memory_usage).sum()
     }
 
     /// Every term as written in the packs (benchmarks compare a plain
@@ -442,7 +442,7 @@ impl RuleSet {
         let mut run_regexes = !g.regexes_gated;
         if let Some(ac) = &g.automaton {
             for mat in ac.find_overlapping_iter(view.text) {
-                let p = mat.value() as usize;
+                let p = mat.pattern().as_usize();
                 raw.push((p, mat.start(), mat.end()));
                 run_regexes |= g.gates_regexes[p];
                 for &ri in &g.pattern_rules[p] {
@@ -1226,7 +1226,11 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
             rules
         })
         .collect();
-    let ac = CharwiseDoubleArrayAhoCorasick::new(&patterns).map_err(|e| RuleError::Automaton(e.to_string()))?;
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .map_err(|e| RuleError::Automaton(e.to_string()))?;
     g.automaton = Some(ac);
     Ok(())
 }
