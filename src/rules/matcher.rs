@@ -289,6 +289,9 @@ impl RuleSet {
         let mut packs = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut seen_packs: HashMap<String, std::path::PathBuf> = HashMap::new();
+        // Per group, the texts of the packs' examples: how often each term
+        // occurs in them chooses the terms that wake each rule.
+        let mut samples: Vec<Vec<String>> = Vec::new();
         for src in sources {
             let header = &src.file.pack;
             if let Some(prev) = seen_packs.insert(header.id.get_ref().clone(), src.path.clone()) {
@@ -349,16 +352,12 @@ impl RuleSet {
                     }
                     if compiled.always {
                         group.always.push(idx);
-                    } else if let Some(q) = &compiled.query {
-                        let mut pos = Vec::new();
-                        positive_terms(q, &mut pos);
-                        for t in pos {
-                            if !group.term_rules[t].contains(&idx) {
-                                group.term_rules[t].push(idx);
-                            }
-                        }
                     }
                     group.rules.push(compiled);
+                    if samples.len() <= gi {
+                        samples.resize(gi + 1, Vec::new());
+                    }
+                    samples[gi].extend(rule.must_match.iter().chain(&rule.must_not_match).map(|e| e.message().text));
                 }
                 info.red_lines.push(RedLineInfo {
                     id: rl.id.get_ref().clone(),
@@ -370,8 +369,9 @@ impl RuleSet {
             }
             packs.push(info);
         }
-        for g in &mut groups {
+        for (gi, g) in groups.iter_mut().enumerate() {
             build_automaton(g)?;
+            assign_wake_terms(g, samples.get(gi).map_or(&[][..], Vec::as_slice));
             build_regex_set(g);
         }
         Ok(Self { packs, groups })
@@ -1216,6 +1216,78 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
     let patterns: Vec<&str> = g.literals.iter().chain(&gates).map(String::as_str).collect();
     g.gates_regexes.resize(patterns.len(), true);
     g.pattern_terms.resize(patterns.len(), Vec::new());
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .map_err(|e| RuleError::Automaton(e.to_string()))?;
+    g.automaton = Some(ac);
+    Ok(())
+}
+
+/// Chooses, for every rule with a query, the terms that wake it (fills
+/// `term_rules` and `pattern_rules`).
+///
+/// A rule need only be decided on a text where some term occurs without
+/// which its query cannot hold (`wake_terms`): for `A AND (B w/5 C)` any one
+/// of A, B or C will do, and the rarest is chosen, so a rule that needs 回扣
+/// is not decided on every message containing 我. How rare a term is is
+/// estimated, deterministically, by the number of the packs' example texts
+/// it occurs in, then by its length (`term_cost`). The choice only moves
+/// time around: a rule is skipped only where it cannot fire.
+fn assign_wake_terms(g: &mut Group, samples: &[String]) {
+    let mut seen = vec![0u32; g.terms.len()];
+    if let Some(ac) = &g.automaton {
+        let mut normalizer = Normalizer::default();
+        let mut present = vec![false; g.terms.len()];
+        for text in samples {
+            present.iter_mut().for_each(|p| *p = false);
+            let view = normalizer.run(text, &g.opts);
+            for mat in ac.find_overlapping_iter(view.text) {
+                for &t in g.pattern_terms.get(mat.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+                    present[t] = true;
+                }
+            }
+            for (n, &p) in seen.iter_mut().zip(&present) {
+                *n += u32::from(p);
+            }
+        }
+    }
+    // The length of each term's shortest literal.
+    let mut literal_chars = vec![usize::MAX; g.terms.len()];
+    for (ts, l) in g.pattern_terms.iter().zip(&g.literals) {
+        let n = l.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum::<usize>();
+        for &t in ts {
+            if let Some(m) = literal_chars.get_mut(t) {
+                *m = (*m).min(n);
+            }
+        }
+    }
+    let cost = |t: TermId| term_cost(seen.get(t).copied().unwrap_or(0), literal_chars.get(t).copied().unwrap_or(0));
+    for rs in &mut g.term_rules {
+        rs.clear();
+    }
+    for (idx, rule) in g.rules.iter().enumerate() {
+        if rule.always {
+            continue;
+        }
+        let Some(q) = &rule.query else { continue };
+        let wake = match wake_terms(q, &cost) {
+            Some((_, ts)) => ts,
+            // Cannot happen for a rule that is not `always`; all its
+            // positive terms, as before, if it does.
+            None => {
+                let mut pos = Vec::new();
+                positive_terms(q, &mut pos);
+                pos
+            }
+        };
+        for t in wake {
+            if !g.term_rules[t].contains(&idx) {
+                g.term_rules[t].push(idx);
+            }
+        }
+    }
     g.pattern_rules = g
         .pattern_terms
         .iter()
@@ -1226,13 +1298,36 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
             rules
         })
         .collect();
-    let ac = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
-        .map_err(|e| RuleError::Automaton(e.to_string()))?;
-    g.automaton = Some(ac);
-    Ok(())
+}
+
+/// Estimated frequency of a term: the example texts it occurs in weigh
+/// most; among terms as rare in the examples, the shorter (in Latin letters,
+/// a CJK char counting two) is the more frequent in chat (我 before 回扣).
+fn term_cost(seen_in_examples: u32, units: usize) -> u64 {
+    u64::from(seen_in_examples) * 16 + 12 / units.clamp(1, 12) as u64
+}
+
+/// Terms one of which occurs in every text on which `e` holds, chosen to
+/// keep the summed `cost` low, with that cost; `None` when `e` can hold with
+/// none of its terms (under a NOT). AND and proximity need both sides, so
+/// either side's terms will do; OR needs the terms of both.
+fn wake_terms(e: &CExpr, cost: &dyn Fn(TermId) -> u64) -> Option<(u64, Vec<TermId>)> {
+    match e {
+        CExpr::Term(t) => Some((cost(*t), vec![*t])),
+        CExpr::AnyTerm(ts) => Some((ts.iter().map(|&t| cost(t)).sum(), ts.clone())),
+        CExpr::And(a, b) | CExpr::Near { left: a, right: b, .. } => match (wake_terms(a, cost), wake_terms(b, cost)) {
+            (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
+            (Some(x), None) | (None, Some(x)) => Some(x),
+            (None, None) => None,
+        },
+        CExpr::Or(a, b) => {
+            let (ca, mut ta) = wake_terms(a, cost)?;
+            let (cb, tb) = wake_terms(b, cost)?;
+            ta.extend(tb);
+            Some((ca + cb, ta))
+        }
+        CExpr::Not(_) => None,
+    }
 }
 
 /// Literals one of which every match of the regex `pattern` contains: the
@@ -1303,20 +1398,7 @@ mod tests {
     fn regex_only_rules_run_only_where_their_required_literals_occur() {
         let sources = crate::rules::builtin().expect("built-in packs");
         let set = RuleSet::compile(&sources).expect("compile");
-        let gen = crate::corpus_gen::GenOptions::new(20_000, 11, crate::corpus_gen::OutputFormat::Jsonl);
-        let mut out = Vec::new();
-        crate::corpus_gen::generate(&gen, &mut out).expect("generate");
-        let mut texts: Vec<String> = String::from_utf8_lossy(&out)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?.get("text")?.as_str().map(String::from))
-            .collect();
-        for src in &sources {
-            for rl in &src.file.red_lines {
-                for r in &rl.rules {
-                    texts.extend(r.must_match.iter().chain(&r.must_not_match).map(|e| e.message().text));
-                }
-            }
-        }
+        let mut texts = chat_and_examples(&sources, 11);
         texts.extend(["转您5000，事情麻烦了", "红包 ￥8,000", "we guarantee 12% returns", "转你50，奶茶钱", "1票给50"].map(String::from));
         let mut matched = 0;
         for g in &set.groups {
@@ -1337,6 +1419,104 @@ mod tests {
         assert!(matched > 20, "{matched} matches");
         assert!(required_literals("a*").is_none() && required_literals(r"\d+").is_none());
         assert_eq!(required_literals("(ab|cd)\\d+"), Some(vec!["ab".to_string(), "cd".to_string()]));
+    }
+
+    /// 20,000 generated chat messages (seed `seed`) and the packs' examples.
+    fn chat_and_examples(sources: &[PackSource], seed: u64) -> Vec<String> {
+        let gen = crate::corpus_gen::GenOptions::new(20_000, seed, crate::corpus_gen::OutputFormat::Jsonl);
+        let mut out = Vec::new();
+        crate::corpus_gen::generate(&gen, &mut out).expect("generate");
+        let mut texts: Vec<String> = String::from_utf8_lossy(&out)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?.get("text")?.as_str().map(String::from))
+            .collect();
+        for src in sources {
+            for rl in &src.file.red_lines {
+                for r in &rl.rules {
+                    texts.extend(r.must_match.iter().chain(&r.must_not_match).map(|e| e.message().text));
+                }
+            }
+        }
+        texts
+    }
+
+    fn t(i: TermId) -> Box<CExpr> {
+        Box::new(CExpr::Term(i))
+    }
+
+    fn near(a: Box<CExpr>, b: Box<CExpr>) -> CExpr {
+        CExpr::Near { left: a, right: b, distance: 5, ordered: false }
+    }
+
+    /// The wake set of each operator: AND and proximity take the cheaper
+    /// side, OR the union of both, NOT none (the other side of an AND).
+    #[test]
+    fn wake_terms_take_the_rarest_required_terms() {
+        // Term i costs 10 - i: term 9 is the rarest.
+        let cost = |i: TermId| 10 - i as u64;
+        let wake = |e: &CExpr| wake_terms(e, &cost).map(|(_, mut ts)| {
+            ts.sort_unstable();
+            ts
+        });
+        // A AND (B w/5 C): any one will do, the rarest is C.
+        assert_eq!(wake(&CExpr::And(t(1), Box::new(near(t(2), t(3))))), Some(vec![3]));
+        // A OR (B w/5 C): A, and the rarer of B and C.
+        assert_eq!(wake(&CExpr::Or(t(1), Box::new(near(t(2), t(3))))), Some(vec![1, 3]));
+        // (A OR B) AND C: C (cost 7) beats A + B (9 + 8).
+        assert_eq!(wake(&CExpr::And(Box::new(CExpr::AnyTerm(vec![1, 2])), t(3))), Some(vec![3]));
+        // (A OR B) w/5 C with C the most common: A + B (4 + 3) beats C (9).
+        assert_eq!(wake(&near(Box::new(CExpr::AnyTerm(vec![6, 7])), t(1))), Some(vec![6, 7]));
+        // A AND NOT B: only A can wake it.
+        assert_eq!(wake(&CExpr::And(t(1), Box::new(CExpr::Not(t(9))))), Some(vec![1]));
+        assert_eq!(wake(&CExpr::And(Box::new(CExpr::Not(t(9))), t(1))), Some(vec![1]));
+        // A OR NOT B can hold with no term at all; so can NOT A.
+        assert_eq!(wake(&CExpr::Or(t(1), Box::new(CExpr::Not(t(9))))), None);
+        assert_eq!(wake(&CExpr::Not(t(1))), None);
+        // (A AND NOT B) OR (C w/5 D): A, and the rarer of C and D.
+        let e = CExpr::Or(Box::new(CExpr::And(t(1), Box::new(CExpr::Not(t(2))))), Box::new(near(t(4), t(5))));
+        assert_eq!(wake(&e), Some(vec![1, 5]));
+        // (A OR B) AND (C OR (D w/5 E)): {A, B} (9 + 8) against {C, E} (7 + 5).
+        let e = CExpr::And(Box::new(CExpr::AnyTerm(vec![1, 2])), Box::new(CExpr::Or(t(3), Box::new(near(t(4), t(5))))));
+        assert_eq!(wake(&e), Some(vec![3, 5]));
+    }
+
+    /// On generated chat and the packs' examples, every built-in rule whose
+    /// query holds has one of its wake terms in the text (so gating on them
+    /// skips no rule that can fire), and the gate leaves fewer candidates.
+    #[test]
+    fn every_rule_that_holds_contains_a_wake_term() {
+        let sources = crate::rules::builtin().expect("built-in packs");
+        let set = RuleSet::compile(&sources).expect("compile");
+        let texts = chat_and_examples(&sources, 7);
+        let (mut held, mut woken_all, mut woken_gated) = (0, 0, 0);
+        for g in &set.groups {
+            let Some(ac) = &g.automaton else { continue };
+            let mut occ = Occurrences::default();
+            for text in &texts {
+                let norm = normalize(text, &g.opts);
+                let raw: Vec<(usize, usize, usize)> =
+                    ac.find_overlapping_iter(&norm.text).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect();
+                occurrences(g, &norm, &raw, &mut occ);
+                for (ri, rule) in g.rules.iter().enumerate() {
+                    let Some(q) = &rule.query else { continue };
+                    if rule.always {
+                        continue;
+                    }
+                    let mut pos = Vec::new();
+                    positive_terms(q, &mut pos);
+                    woken_all += usize::from(pos.iter().any(|&t| occ.has(t)));
+                    let gated = g.term_rules.iter().enumerate().any(|(t, rs)| rs.contains(&ri) && occ.has(t));
+                    woken_gated += usize::from(gated);
+                    if holds(q, &occ, &norm, &mut None) {
+                        held += 1;
+                        assert!(gated, "rule {} holds on {text:?} without a wake term", rule.id);
+                    }
+                }
+            }
+        }
+        eprintln!("{} texts: {held} rules held, {woken_all} rules woken by any term, {woken_gated} by their wake terms", texts.len());
+        assert!(held > 500, "{held} rules held");
+        assert!(woken_gated < woken_all, "{woken_gated} woken with the gate, {woken_all} without");
     }
 
     /// Candidates woken by the set are the rules whose regexes match.
