@@ -116,13 +116,6 @@ pub trait Progress {
     }
 }
 
-/// No progress reporting, never cancelled.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn step(&mut self, _done: u64, _total: u64, _what: &str) {}
-}
-
 /// Steps of the case file besides the attachments: gather, html, pdf
 /// layout, pdf, load files, json, csv, rsmf, manifest.
 const FIXED_STEPS: u64 = 9;
