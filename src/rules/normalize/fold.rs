@@ -70,43 +70,80 @@ static ASCII_CLASS: [u8; 128] = {
 /// Fold `text` into `out` (cleared first).
 pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T>) -> Seen {
     out.clear();
-    let mut seen = Seen::default();
-    let plain = plain_chars();
-    // Steps of removed invisible chars go to the next char pushed.
-    let mut pending = Steps::NONE;
-    // The previous original char: fast2s decides some chars by their neighbours.
-    let mut prev = '0';
-    let mut text_is_nfkc: Option<bool> = None;
+    let mut folder = Folder::new(text);
     for (i, c) in text.char_indices() {
+        folder.push(i, c, opts, |f, start, end, steps| out.push(T::new(f, start, end, steps)));
+    }
+    folder.seen
+}
+
+/// Folding char by char, with what it remembers between chars. Written
+/// once for both the unit streams (`fold`) and the one-pass text form
+/// (`stream`), so the two cannot fold a char differently.
+pub(super) struct Folder<'t> {
+    text: &'t str,
+    plain: &'static BmpSet,
+    /// Steps of removed invisible chars go to the next char pushed.
+    pending: Steps,
+    /// The previous original char: fast2s decides some chars by their neighbours.
+    prev: char,
+    text_is_nfkc: Option<bool>,
+    pub seen: Seen,
+}
+
+impl<'t> Folder<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        Folder { text, plain: plain_chars(), pending: Steps::NONE, prev: '0', text_is_nfkc: None, seen: Seen::default() }
+    }
+
+    /// Fold the char `c` at byte `i` of the text; `emit(char, start, end,
+    /// steps)` is called for each resulting char (none for a removed one).
+    #[inline(always)]
+    pub(super) fn push(&mut self, i: usize, c: char, opts: &NormalizeOptions, mut emit: impl FnMut(char, u32, u32, Steps)) {
         let start = i as u32;
         let end = (i + c.len_utf8()) as u32;
-        let before = prev;
-        prev = c;
+        match self.simple(c, opts) {
+            Some((f, steps)) => emit(f, start, end, steps),
+            None => self.push_rare(c, start, end, opts, &mut emit),
+        }
+    }
+
+    /// The fold of an ASCII or plain char (most chars), with its steps;
+    /// None for any other char, which `push_rare` folds.
+    #[inline(always)]
+    pub(super) fn simple(&mut self, c: char, opts: &NormalizeOptions) -> Option<(char, Steps)> {
         if c.is_ascii() {
-            let mut steps = pending;
-            pending = Steps::NONE;
+            self.prev = c;
+            let mut steps = std::mem::take(&mut self.pending);
             let mut ch = c;
             if opts.casefold && c.is_ascii_uppercase() {
                 ch = c.to_ascii_lowercase();
                 steps |= Steps::CASE;
             }
-            seen.note(ch);
-            out.push(T::new(ch, start, end, steps));
-            continue;
+            self.seen.note(ch);
+            return Some((ch, steps));
         }
         // Plain chars are not ASCII: no letter, no leet.
-        if plain.contains(c) {
-            out.push(T::new(c, start, end, pending));
-            pending = Steps::NONE;
-            continue;
+        if self.plain.contains(c) {
+            self.prev = c;
+            return Some((c, std::mem::take(&mut self.pending)));
         }
+        None
+    }
+
+    /// Fold a char that `simple` does not (invisible, traditional, NFKC,
+    /// case beyond ASCII, look-alikes, numerals).
+    #[inline(never)]
+    pub(super) fn push_rare(&mut self, c: char, start: u32, end: u32, opts: &NormalizeOptions, emit: &mut dyn FnMut(char, u32, u32, Steps)) {
+        let before = std::mem::replace(&mut self.prev, c);
         if opts.strip_invisible && is_invisible(c) {
-            pending |= Steps::INVISIBLE;
-            continue;
+            self.pending |= Steps::INVISIBLE;
+            return;
         }
-        let mut steps = pending;
-        pending = Steps::NONE;
+        let steps = std::mem::take(&mut self.pending);
+        let mut steps = steps;
         let mut base = c;
+        let text = self.text;
         if opts.traditional_to_simplified && is_traditional(c) {
             let next = text[end as usize..].chars().next().unwrap_or('0');
             let s = simplify(before, c, next);
@@ -117,13 +154,13 @@ pub(super) fn fold<T: Unit>(text: &str, opts: &NormalizeOptions, out: &mut Vec<T
         }
         let nfkc = opts.nfkc
             && is_nfkc_quick(std::iter::once(base)) != IsNormalized::Yes
-            && !*text_is_nfkc.get_or_insert_with(|| base != c && is_nfkc_quick(text.chars()) == IsNormalized::Yes);
+            && !*self.text_is_nfkc.get_or_insert_with(|| base != c && is_nfkc_quick(text.chars()) == IsNormalized::Yes);
+        let seen = &mut self.seen;
         fold_char(base, steps, nfkc, opts, |f, st| {
             seen.note(f);
-            out.push(T::new(f, start, end, st));
+            emit(f, start, end, st);
         });
     }
-    seen
 }
 
 /// Fold one char (`base`: already simplified) with `steps` so far; `nfkc`:

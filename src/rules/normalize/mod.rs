@@ -16,28 +16,37 @@
 //!
 //! The pipeline is a per-char fold (`fold`) and three passes that need
 //! context (`passes`): join separated chars, leetspeak, collapse repeats.
-//! It runs in two forms from one generic implementation:
+//! It runs in two forms:
 //!
 //! - [`Normalizer::run`]: the normalised text, into buffers reused from
 //!   message to message, with one sparse fact of the map: where separators
 //!   were removed (word boundaries depend on it). This is what the scanner
 //!   runs on every message: it is all that deciding whether a rule fires
-//!   needs.
-//! - [`normalize`]: the text with the offset map and steps of every char.
-//!   The scanner builds it only for a message on which a rule fires (about
-//!   1.5 % of chat), to place highlights and report steps.
+//!   needs. It reads the text once (`stream`: each pass a stage that holds
+//!   back only what it has not decided yet), and hands the rare text that
+//!   needs more context (a run of spaced-out single letters) to the passes.
+//! - [`normalize`]: the text with the offset map and steps of every char,
+//!   from the fold and passes over units that carry them. The scanner
+//!   builds it only for a message on which a rule fires (about 1.5 % of
+//!   chat), to place highlights and report steps.
+//!
+//! Both share the fold of each char (`fold::Folder`) and the leetspeak
+//! decision; the tests compare both with the previous implementation
+//! (`reference`) and the one pass with the passes.
 //!
 //! Cost (1M generated chat messages, 57.9 MB, mostly Chinese; see
-//! BENCHMARKS.md, "Scan throughput"): the text form runs at ~125 MB/s, the
-//! form with the map at ~85 MB/s (16 bytes per char and three vectors per
-//! text); the previous implementation, a vector per pass and fast2s over
-//! every text, ran at ~26 MB/s.
+//! BENCHMARKS.md, "Scan throughput"): the text form runs at ~190-210 MB/s
+//! (the passes over units, its previous form, at ~155), the form with the
+//! map at ~95-100 MB/s (16 bytes per char and three vectors per text); the
+//! first implementation, a vector per pass and fast2s over every text, ran
+//! at ~26 MB/s.
 
 mod chars;
 mod fold;
 mod passes;
 #[cfg(test)]
 mod reference;
+mod stream;
 
 pub use chars::is_cjk;
 use passes::{Item, Scratch};
@@ -284,6 +293,7 @@ pub struct Normalizer {
     scratch: Scratch,
     text: String,
     joined: Vec<u32>,
+    stream: stream::StreamScratch,
 }
 
 impl Normalizer {
@@ -299,6 +309,15 @@ impl Normalizer {
     /// The normalised form with the one fact of the map that decides
     /// whether a term matches: where separators were removed.
     pub fn run(&mut self, text: &str, opts: &NormalizeOptions) -> NormText<'_> {
+        if stream::text_form(text, opts, &mut self.text, &mut self.joined, &mut self.stream) {
+            return NormText { text: &self.text, joined: &self.joined };
+        }
+        self.run_passes(text, opts)
+    }
+
+    /// The same through the passes over units (`stream` hands them the texts
+    /// it cannot decide alone).
+    fn run_passes(&mut self, text: &str, opts: &NormalizeOptions) -> NormText<'_> {
         run(text, opts, &mut self.units, &mut self.scratch);
         self.text.clear();
         self.joined.clear();
@@ -332,9 +351,9 @@ impl NormText<'_> {
 /// The unit of the text-only form: a char and whether it carries
 /// `Steps::SEPARATORS` (8 bytes; the other steps and offsets are dropped).
 #[derive(Clone, Copy, Debug, Default)]
-struct Lite {
-    c: char,
-    joined: bool,
+pub(super) struct Lite {
+    pub c: char,
+    pub joined: bool,
 }
 
 impl passes::Unit for Lite {

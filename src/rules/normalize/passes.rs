@@ -197,8 +197,15 @@ fn is_whitespace(c: char) -> bool {
 /// `char::is_alphabetic`, answering for the CJK ideographs of chat (哈哈,
 /// 谢谢) without the Unicode table search: all of them are letters.
 #[inline]
-fn is_alphabetic(c: char) -> bool {
+pub(super) fn is_alphabetic(c: char) -> bool {
     ('\u{3400}'..='\u{4DBF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic()
+}
+
+/// A char of a Latin (non-CJK) word: a repeated one is kept when it makes
+/// the whole word. `!is_cjk` first: it is a range check, and most chars are CJK.
+#[inline]
+pub(super) fn is_word(c: char) -> bool {
+    !is_cjk(c) && c.is_alphanumeric()
 }
 
 /// Inside a word that has letters, read leet digits and symbols as letters.
@@ -287,8 +294,7 @@ pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratc
     if !items.windows(2).any(|w| w[0].ch() == w[1].ch() && is_alphabetic(w[0].ch())) {
         return;
     }
-    // `!is_cjk` first: it is a range check, and most chars are CJK.
-    let word = |c: char| !is_cjk(c) && c.is_alphanumeric();
+    let word = is_word;
     let n = items.len();
     let keep = &mut scratch.flags;
     keep.clear();
