@@ -37,8 +37,8 @@ fn write_messages(ws: &Workspace, name: &str, lines: &[&str]) -> std::path::Path
 
 fn scan_with(ws: &mut Workspace, pack_path: &std::path::Path) -> scan::ScanSummary {
     let sources = rules::load(&[pack_path.to_path_buf()]).unwrap();
-    let set = RuleSet::compile(&sources).unwrap();
-    scan::scan(&mut ws.store, &set, &sources, |_, _| {}).unwrap()
+    let mut set = RuleSet::compile(&sources).unwrap();
+    scan::scan(&mut ws.store, &mut set, &sources, |_, _| {}).unwrap()
 }
 
 #[test]

@@ -128,9 +128,9 @@ pub struct ScanOutcome {
 pub fn scan(store: &mut Store, actor: &str, rules_paths: &[String], mut progress: Option<&mut Progress>) -> Result<ScanOutcome, ApiError> {
     let paths: Vec<PathBuf> = rules_paths.iter().map(PathBuf::from).collect();
     let sources = rules::for_workspace(&paths, store.path()).map_err(rule_error)?;
-    let set = RuleSet::compile(&sources).map_err(rule_error)?;
+    let mut set = RuleSet::compile(&sources).map_err(rule_error)?;
     let cancel = progress.as_ref().map(|p| Arc::clone(&p.cancel));
-    let scan = crate::scan::scan_with_cancel(store, &set, &sources, actor, cancel.as_deref(), |done, total| {
+    let scan = crate::scan::scan_with_cancel(store, &mut set, &sources, actor, cancel.as_deref(), |done, total| {
         if let Some(p) = progress.as_mut() {
             p.send("scan", done, Some(total), "scanning messages");
         }

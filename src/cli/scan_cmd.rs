@@ -40,10 +40,10 @@ pub struct HitsArgs {
 pub fn scan(db: &Path, actor: &str, a: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut store = super::open(db)?;
     let sources = rules::for_workspace(&a.rules, db)?;
-    let set = RuleSet::compile(&sources)?;
+    let mut set = RuleSet::compile(&sources)?;
     let bar = progress::bar(None);
     bar.set_style(ProgressStyle::with_template("scanning {bar:40} {pos}/{len} messages ({per_sec}, eta {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    let summary = scan::scan_as(&mut store, &set, &sources, actor, |done, total| {
+    let summary = scan::scan_as(&mut store, &mut set, &sources, actor, |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;

@@ -175,6 +175,8 @@ struct Group {
     /// Only the patterns that wake a rule or gate a regex: most chat has
     /// none of them, and a text without one needs no other pass.
     wake_automaton: Option<AhoCorasick>,
+    /// How many patterns wake a rule or gate a regex.
+    wake_patterns: usize,
     /// The regex gates' literals that are no term literal: the automaton's
     /// patterns past `literals`.
     gate_literals: Vec<String>,
@@ -201,6 +203,10 @@ struct Group {
     /// Every regex of the regex-only rules has required literals: the
     /// regexes run only on texts where the automaton found one of them.
     regexes_gated: bool,
+    /// The packs' example texts (`must_match`, `must_not_match`): what
+    /// term frequencies are estimated from until `RuleSet::tune` is given
+    /// the messages to scan.
+    examples: Vec<String>,
 }
 
 /// All loaded packs, compiled.
@@ -315,6 +321,7 @@ impl RuleSet {
                         opts,
                         automaton: None,
                         wake_automaton: None,
+                        wake_patterns: 0,
                         gate_literals: Vec::new(),
                         literals: Vec::new(),
                         pattern_terms: Vec::new(),
@@ -327,6 +334,7 @@ impl RuleSet {
                         regex_only_set: None,
                         gates_regexes: Vec::new(),
                         regexes_gated: false,
+                        examples: Vec::new(),
                     });
                     groups.len() - 1
                 }
@@ -379,8 +387,9 @@ impl RuleSet {
         }
         for (gi, g) in groups.iter_mut().enumerate() {
             build_automaton(g)?;
-            assign_wake_terms(g, samples.get(gi).map_or(&[][..], Vec::as_slice));
-            build_wake_automaton(g)?;
+            g.examples = samples.get_mut(gi).map(std::mem::take).unwrap_or_default();
+            assign_wake_terms(g, &[]);
+            build_wake_automaton(g);
             build_regex_set(g);
         }
         Ok(Self { packs, groups })
@@ -404,6 +413,18 @@ impl RuleSet {
     /// literal search over these with the full matcher).
     pub fn terms_as_written(&self) -> Vec<String> {
         self.groups.iter().flat_map(|g| g.terms.iter().map(|t| t.display.clone())).collect()
+    }
+
+    /// Choose the terms that wake each rule by how often they occur in
+    /// `sample`, messages like the ones about to be scanned (a query
+    /// planner's statistics: the packs' examples alone say little of
+    /// ordinary chat, where 酒店 contains 店 and 宣传册 宣传). Which rules
+    /// fire is the same with any sample or none; only the time changes.
+    pub fn tune(&mut self, sample: &[&str]) {
+        for g in &mut self.groups {
+            assign_wake_terms(g, sample);
+            build_wake_automaton(g);
+        }
     }
 
     /// Every rule that fires on the message.
@@ -451,7 +472,10 @@ impl RuleSet {
         let mut run_regexes = !g.regexes_gated;
         // No rule to decide without a pattern that wakes one (most chat):
         // one pass of the smaller automaton, which stops at the first.
-        let wakes = g.wake_automaton.as_ref().is_some_and(|w| w.is_match(view.text));
+        let wakes = match &g.wake_automaton {
+            Some(w) => w.is_match(view.text),
+            None => g.wake_patterns > 0,
+        };
         if !wakes && !run_regexes && woken.iter().all(|&w| w == 0) {
             return;
         }
@@ -1240,7 +1264,7 @@ fn build_automaton(g: &mut Group) -> Result<(), RuleError> {
 /// after `assign_wake_terms`). It answers one question per text, whether
 /// any of them occurs: on 1M generated messages about 17 % have one, and
 /// only those need every occurrence of every pattern.
-fn build_wake_automaton(g: &mut Group) -> Result<(), RuleError> {
+fn build_wake_automaton(g: &mut Group) {
     let patterns: Vec<&str> = g
         .literals
         .iter()
@@ -1249,11 +1273,10 @@ fn build_wake_automaton(g: &mut Group) -> Result<(), RuleError> {
         .filter(|&(p, _)| g.pattern_rules.get(p).is_some_and(|r| !r.is_empty()) || g.gates_regexes.get(p).copied().unwrap_or(false))
         .map(|(_, l)| l.as_str())
         .collect();
-    if patterns.is_empty() {
-        return Ok(());
-    }
-    g.wake_automaton = Some(term_dfa(&patterns)?);
-    Ok(())
+    g.wake_patterns = patterns.len();
+    // A subset of the patterns of an automaton that was built: it builds. If
+    // it did not, every text would go to the full automaton (`wake_patterns`).
+    g.wake_automaton = if patterns.is_empty() { None } else { term_dfa(&patterns).ok() };
 }
 
 /// A DFA that reports every occurrence of every pattern (overlapping).
@@ -1272,15 +1295,16 @@ fn term_dfa(patterns: &[&str]) -> Result<AhoCorasick, RuleError> {
 /// which its query cannot hold (`wake_terms`): for `A AND (B w/5 C)` any one
 /// of A, B or C will do, and the rarest is chosen, so a rule that needs 回扣
 /// is not decided on every message containing 我. How rare a term is is
-/// estimated, deterministically, by the number of the packs' example texts
-/// it occurs in, then by its length (`term_cost`). The choice only moves
-/// time around: a rule is skipped only where it cannot fire.
-fn assign_wake_terms(g: &mut Group, samples: &[String]) {
+/// estimated, deterministically, by the number of texts it occurs in —
+/// the packs' examples and the `sample` of messages to scan, if any — then
+/// by its length (`term_cost`). The choice only moves time around: a rule
+/// is skipped only where it cannot fire.
+fn assign_wake_terms(g: &mut Group, sample: &[&str]) {
     let mut seen = vec![0u32; g.terms.len()];
     if let Some(ac) = &g.automaton {
         let mut normalizer = Normalizer::default();
         let mut present = vec![false; g.terms.len()];
-        for text in samples {
+        for text in g.examples.iter().map(String::as_str).chain(sample.iter().copied()) {
             present.iter_mut().for_each(|p| *p = false);
             let view = normalizer.run(text, &g.opts);
             for mat in ac.find_overlapping_iter(view.text) {

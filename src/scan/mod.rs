@@ -26,6 +26,11 @@ use crate::text::utf16;
 
 const BATCH: usize = 5_000;
 
+/// Messages sampled to tune the rule set before a scan (`RuleSet::tune`):
+/// enough to tell a term in one message of ten from one in a thousand, and
+/// read in a few milliseconds.
+pub const TUNE_SAMPLE: usize = 2_000;
+
 /// What a scan did.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Default, ts_rs::TS)]
 pub struct ScanSummary {
@@ -68,7 +73,7 @@ struct Row {
 /// Scan as the process's reviewer (see [`scan_as`]).
 pub fn scan(
     store: &mut Store,
-    set: &RuleSet,
+    set: &mut RuleSet,
     sources: &[PackSource],
     progress: impl FnMut(u64, u64),
 ) -> Result<ScanSummary, StoreError> {
@@ -80,7 +85,7 @@ pub fn scan(
 /// (scanned, total). The scan and any rule-pack change are audited as `actor`.
 pub fn scan_as(
     store: &mut Store,
-    set: &RuleSet,
+    set: &mut RuleSet,
     sources: &[PackSource],
     actor: &str,
     progress: impl FnMut(u64, u64),
@@ -94,7 +99,7 @@ pub fn scan_as(
 /// scan is redone, and hits it wrote keep their identity).
 pub fn scan_with_cancel(
     store: &mut Store,
-    set: &RuleSet,
+    set: &mut RuleSet,
     sources: &[PackSource],
     actor: &str,
     cancel: Option<&std::sync::atomic::AtomicBool>,
@@ -128,6 +133,11 @@ pub fn scan_with_cancel(
         });
     }
     let start_from = infos.iter().map(|i| i.from_message).min().unwrap_or(max_id);
+    // Which terms are rare in these messages decides which rules each
+    // message must be checked against (the hits do not depend on it).
+    let sample = sample_texts(store, start_from, max_id, TUNE_SAMPLE)?;
+    set.tune(&sample.iter().map(String::as_str).collect::<Vec<_>>());
+    let set: &RuleSet = set;
     let from_of: BTreeMap<String, i64> = infos.iter().map(|i| (i.pack_id.clone(), i.from_message)).collect();
 
     let scan_id = {
@@ -244,6 +254,24 @@ pub fn scan_with_cancel(
     tx.commit()?;
     summary.by_red_line = hits::live_counts_by_red_line(store)?;
     Ok(summary)
+}
+
+/// Up to `n` texts of the messages with ids in `(after, upto]`, spread
+/// evenly over that range.
+fn sample_texts(store: &Store, after: i64, upto: i64, n: usize) -> Result<Vec<String>, StoreError> {
+    let mut stmt = store.conn().prepare_cached("SELECT id, text FROM messages WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT 1")?;
+    let span = (upto - after).max(0);
+    let mut out = Vec::new();
+    let mut last = after;
+    for i in 0..n as i64 {
+        let from = (after + span * i / n as i64).max(last);
+        let Some((id, text)) = stmt.query_row(params![from, upto], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).optional()? else {
+            break;
+        };
+        last = id;
+        out.push(text);
+    }
+    Ok(out)
 }
 
 fn read_batch(store: &Store, after: i64) -> Result<Vec<Row>, StoreError> {

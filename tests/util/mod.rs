@@ -85,8 +85,8 @@ pub fn scan_fixture_pack(ws: &mut Workspace) -> redline::scan::ScanSummary {
 
 pub fn scan_pack(ws: &mut Workspace, pack: &Path) -> redline::scan::ScanSummary {
     let sources = redline::rules::load(&[pack.to_path_buf()]).expect("pack loads");
-    let set = redline::rules::RuleSet::compile(&sources).expect("pack compiles");
-    redline::scan::scan_as(&mut ws.store, &set, &sources, "alice", |_, _| {}).expect("scan")
+    let mut set = redline::rules::RuleSet::compile(&sources).expect("pack compiles");
+    redline::scan::scan_as(&mut ws.store, &mut set, &sources, "alice", |_, _| {}).expect("scan")
 }
 
 /// Call the API as `actor`, panicking with the error.

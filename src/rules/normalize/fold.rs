@@ -113,22 +113,96 @@ impl<'t> Folder<'t> {
     #[inline(always)]
     pub(super) fn simple(&mut self, c: char, opts: &NormalizeOptions) -> Option<(char, Steps)> {
         if c.is_ascii() {
-            self.prev = c;
-            let mut steps = std::mem::take(&mut self.pending);
-            let mut ch = c;
-            if opts.casefold && c.is_ascii_uppercase() {
-                ch = c.to_ascii_lowercase();
-                steps |= Steps::CASE;
-            }
-            self.seen.note(ch);
-            return Some((ch, steps));
+            return Some(self.ascii(c, c, Steps::NONE, opts));
         }
         // Plain chars are not ASCII: no letter, no leet.
         if self.plain.contains(c) {
             self.prev = c;
             return Some((c, std::mem::take(&mut self.pending)));
         }
+        // Full-width punctuation (，！？：) is the most common char of
+        // Chinese chat that folding changes. None is invisible or
+        // traditional, and a text holding one is not NFKC, so NFKC applies
+        // (see `push_rare`); after it comes case, nothing else.
+        if opts.nfkc {
+            if let Some(a) = full_width_ascii(c) {
+                return Some(self.ascii(c, a, Steps::WIDTH, opts));
+            }
+        }
+        // Chinese numerals (一下, 周五, 两点), unless traditional (貳).
+        if opts.fold_numbers {
+            if let Some(d) = chinese_numeral(c) {
+                if !(opts.traditional_to_simplified && is_traditional(c)) {
+                    self.prev = c;
+                    self.seen.note(d);
+                    return Some((d, std::mem::take(&mut self.pending) | Steps::NUMERALS));
+                }
+            }
+        }
         None
+    }
+
+    /// The run of CJK ideographs at byte `from` of the text that fold
+    /// leaves as they are, with no two equal chars in a row and the first
+    /// not equal to `after` (the char before it in the output): the bulk of
+    /// Chinese chat, which the one-pass form copies as it is. Returns the
+    /// end of the run and its last two chars (the first of them None if the
+    /// run is one char long), None if no such char starts at `from`.
+    #[inline]
+    pub(super) fn plain_ideographs(&mut self, from: usize, after: Option<char>) -> Option<(usize, char, Option<char>)> {
+        let bytes = self.text.as_bytes();
+        let mut i = from;
+        let mut last = after;
+        let mut before_last = None;
+        // U+3400..=U+9FFF are three bytes, lead 0xE3..=0xE9.
+        while let [b0 @ 0xE3..=0xE9, b1, b2, ..] = bytes[i..] {
+            let c = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            let Some(c) = char::from_u32(c).filter(|&c| ('\u{3400}'..='\u{9FFF}').contains(&c)) else { break };
+            if Some(c) == last || !self.plain.contains(c) {
+                break;
+            }
+            before_last = last;
+            last = Some(c);
+            i += 3;
+        }
+        if i == from {
+            return None;
+        }
+        let last = last?;
+        self.prev = last;
+        self.pending = Steps::NONE;
+        Some((i, last, if i - from > 3 { before_last } else { None }))
+    }
+
+    /// The original char `c`, `a` in ASCII after `steps`: lower case.
+    #[inline(always)]
+    fn ascii(&mut self, c: char, a: char, steps: Steps, opts: &NormalizeOptions) -> (char, Steps) {
+        self.prev = c;
+        let mut steps = std::mem::take(&mut self.pending) | steps;
+        let mut ch = a;
+        if opts.casefold && a.is_ascii_uppercase() {
+            ch = a.to_ascii_lowercase();
+            steps |= Steps::CASE;
+        }
+        self.seen.note(ch);
+        (ch, steps)
+    }
+
+    /// Whether `c` folds to itself under any options (and is no ASCII).
+    #[inline]
+    pub(super) fn is_plain(&self, c: char) -> bool {
+        self.plain.contains(c)
+    }
+
+    /// Account for `letters`, ASCII letters that the caller folds itself
+    /// (lower case): as `simple` of each would.
+    #[inline]
+    pub(super) fn ascii_letters(&mut self, letters: &str) {
+        if let Some(&b) = letters.as_bytes().last() {
+            self.prev = char::from(b);
+        }
+        self.pending = Steps::NONE;
+        self.seen.ascii_letters += letters.len() as u32;
     }
 
     /// Fold a char that `simple` does not (invisible, traditional, NFKC,

@@ -70,7 +70,30 @@ pub(super) fn text_form(
         },
     };
     let mut folder = Folder::new(text);
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+        // Plain ideographs, none equal to the one before, while no stage
+        // holds anything back: copied as they are.
+        if join.idle() {
+            if let Some((end, last, before_last)) = folder.plain_ideographs(i, join.next.next.last) {
+                join.copy(&text[i..end], last, before_last);
+                i = end;
+                continue;
+            }
+        }
+        // An ASCII word of letters only: no leet, and its repeats merge
+        // unless it is one letter over and over (left to the stages).
+        if c.is_ascii_alphabetic() && opts.casefold && join.idle_but_run() {
+            // The char after it must not fold into the word (０, ⒋, an
+            // invisible char before a digit): ASCII, plain, or none.
+            let ends = |end: usize| text[end..].chars().next().is_none_or(|n| n.is_ascii() || folder.is_plain(n));
+            if let Some(end) = letters_only_word(text, i).filter(|&end| ends(end)) {
+                folder.ascii_letters(&text[i..end]);
+                join.letters(&text[i..end]);
+                i = end;
+                continue;
+            }
+        }
         match folder.simple(c, opts) {
             Some((f, _)) => join.push(f),
             None => folder.push_rare(c, i as u32, (i + c.len_utf8()) as u32, opts, &mut |f, _, _, _| join.push(f)),
@@ -78,6 +101,7 @@ pub(super) fn text_form(
         if join.bail {
             return false;
         }
+        i += c.len_utf8();
     }
     join.finish()
 }
@@ -140,6 +164,58 @@ impl Join<'_> {
         self.last_was_separator = false;
     }
 
+    /// Nothing held back by any stage.
+    #[inline(always)]
+    fn idle(&self) -> bool {
+        self.held.is_none() && self.run.is_empty() && self.next.word.is_empty() && self.next.next.repeats.is_empty()
+    }
+
+    /// Nothing held back but a separator run made of no leet chars (`|`
+    /// and `+` are both).
+    #[inline(always)]
+    fn idle_but_run(&self) -> bool {
+        self.held.is_none()
+            && self.next.word.is_empty()
+            && self.next.next.repeats.is_empty()
+            && !self.run.iter().any(|&c| leet(c).is_some())
+    }
+
+    /// A word `letters_only_word` found, lower-cased, through the stages:
+    /// the run before it is kept (it is no CJK join, and the word's second
+    /// letter shows it is no spaced-out one), no letter is leet, each
+    /// repeated letter merges into the one before it.
+    fn letters(&mut self, word: &str) {
+        if !self.run.is_empty() {
+            self.keep_run();
+            self.run.clear();
+        }
+        let collapse = &mut self.next.next;
+        for b in word.bytes() {
+            let c = char::from(b.to_ascii_lowercase());
+            if collapse.last != Some(c) {
+                collapse.write(c, false);
+            }
+        }
+        self.prev = collapse.last;
+        self.prev_after_separator = false;
+        self.last_was_separator = false;
+    }
+
+    /// Chars that every stage passes on as they are, as `push` of each would
+    /// (`Folder::plain_ideographs`: CJK, so no separator, no leet, and no
+    /// two equal in a row; `last` and `before_last` are its last two chars).
+    #[inline]
+    fn copy(&mut self, chars: &str, last: char, before_last: Option<char>) {
+        self.prev_after_separator = before_last.is_none() && self.last_was_separator;
+        self.prev = Some(last);
+        self.last_was_separator = false;
+        let collapse = &mut self.next.next;
+        collapse.out.push_str(chars);
+        collapse.before_last = if before_last.is_some() { before_last } else { collapse.last };
+        collapse.last = Some(last);
+        collapse.last_at = (collapse.out.len() - last.len_utf8()) as u32;
+    }
+
     /// The char after a held letter is here (`next`; None at the end).
     #[cold]
     fn release(&mut self, held: char, next: char) {
@@ -185,6 +261,26 @@ impl Join<'_> {
         self.next.finish();
         true
     }
+}
+
+/// The end of the ASCII word (letters, digits, leet symbols) starting at
+/// byte `from`, if it is made of letters only, at least two, not all the
+/// same letter (`aa`, `XXX` keep their repeats).
+fn letters_only_word(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut end = from;
+    let mut one_letter = true;
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii_alphabetic() {
+            one_letter &= b.eq_ignore_ascii_case(&bytes[from]);
+            end += 1;
+        } else if b.is_ascii_digit() || leet(char::from(b)).is_some() {
+            return None;
+        } else {
+            break;
+        }
+    }
+    (end - from >= 2 && !one_letter).then_some(end)
 }
 
 /// Leetspeak, as `passes::apply_leet` on a stream: an ASCII word (letters,
@@ -330,7 +426,7 @@ mod tests {
         "a", "b", "i", "e", "x", "A", "I", "0", "1", "2", "3", "5", "!", "|", "@", "$", "+", " ", "  ", "   ", "-", ".",
         "..", ",", "，", "。", "。。。", "\u{3000}", "\n", "\u{200B}", "机", "密", "哈", "麻", "痹", "一", "機", "Ｉ", "ａ",
         "aa", "xxx", "ee", "goood", "br1be", "b r i b e", "I am", "a b", "5pm", "mp3", "哈哈", "机 密", "p@ss", "$ex", "🧧",
-        "é", "і", "⒋", "ﬁ",
+        "é", "і", "⒋", "ﬁ", "ｂ", "０", "abb", "Ab", "aB", "the", "WILL", "ll", "bé",
     ];
 
     fn passes(text: &str, opts: &NormalizeOptions, buf: &mut Normalizer) -> (String, Vec<u32>) {
