@@ -35,7 +35,7 @@
 //! (`reference`) and the one pass with the passes.
 //!
 //! Cost (1M generated chat messages, 57.9 MB, mostly Chinese; see
-//! BENCHMARKS.md, "Scan throughput"): the text form runs at ~190-210 MB/s
+//! BENCHMARKS.md, "Scan throughput"): the text form runs at ~255-265 MB/s
 //! (the passes over units, its previous form, at ~155), the form with the
 //! map at ~95-100 MB/s (16 bytes per char and three vectors per text); the
 //! first implementation, a vector per pass and fast2s over every text, ran
