@@ -57,23 +57,62 @@ fn time_rg(args: &[&str]) -> Option<(f64, String)> {
     Some((secs, String::from_utf8_lossy(&out.stdout).trim().to_string()))
 }
 
+/// One timed run of the full matcher over `texts`, tuning included.
+struct MatcherRun {
+    secs: f64,
+    tune_secs: f64,
+    hits: usize,
+    messages_hit: usize,
+    /// A hash of (message, rule, evidence): a faster matcher that finds
+    /// other hits with the same count is caught.
+    fingerprint: String,
+}
+
+fn time_matcher(set: &mut RuleSet, texts: &[String], tune_sample: &[&str]) -> MatcherRun {
+    let t = Instant::now();
+    set.tune(tune_sample);
+    let tune_secs = t.elapsed().as_secs_f64();
+    let mut hits = 0usize;
+    let mut messages_hit = 0usize;
+    let mut fingerprint = std::collections::hash_map::DefaultHasher::new();
+    for (i, s) in texts.iter().enumerate() {
+        let m = set.match_message(&MessageView { text: s, kind: Some(MessageKind::Text), ..Default::default() });
+        hits += m.len();
+        messages_hit += usize::from(!m.is_empty());
+        for r in &m {
+            (i, &r.pack, &r.red_line, &r.rule, &r.conditions).hash(&mut fingerprint);
+            for e in &r.evidence {
+                (e.start, e.end, &e.term, e.steps).hash(&mut fingerprint);
+            }
+        }
+    }
+    MatcherRun { secs: t.elapsed().as_secs_f64(), tune_secs, hits, messages_hit, fingerprint: format!("{:016x}", fingerprint.finish()) }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let len = args.len();
     args.retain(|a| a != "--matcher-only");
     let matcher_only = args.len() != len;
     if args.first().map(String::as_str) != Some("run") || args.len() < 2 {
-        eprintln!("usage: cargo bench --bench scan -- run MESSAGES.jsonl [--limit N] [--out DIR] [--matcher-only]");
+        eprintln!("usage: cargo bench --bench scan -- run MESSAGES.jsonl [--limit N] [--out DIR] [--repeat N] [--matcher-only]");
         std::process::exit(2);
     }
     let path = &args[1];
     let mut limit = usize::MAX;
     let mut out_dir = std::env::temp_dir().join("redline-scan-bench");
+    let mut repeat = 1usize;
     let mut i = 2;
     while i + 1 < args.len() {
         match args[i].as_str() {
             "--limit" => limit = args[i + 1].parse().expect("--limit N"),
             "--out" => out_dir = PathBuf::from(&args[i + 1]),
+            "--repeat" => repeat = args[i + 1].parse().expect("--repeat N"),
             _ => {}
         }
         i += 2;
@@ -107,29 +146,11 @@ fn main() {
 
     // 2. the full matcher, tuned as `scan` tunes it: on texts spread evenly
     // over the messages to scan (the tuning is part of the time)
-    let t = Instant::now();
     let tune_n = redline::scan::TUNE_SAMPLE.min(texts.len());
     let tune_sample: Vec<&str> = (0..tune_n).map(|i| texts[i * texts.len() / tune_n].as_str()).collect();
-    set.tune(&tune_sample);
-    let tune_secs = t.elapsed().as_secs_f64();
-    let mut hits = 0usize;
-    let mut messages_hit = 0usize;
-    // Which hits, not only how many: a hash of (message, rule, evidence)
-    // tells a faster matcher that finds different hits from the same count.
-    let mut fingerprint = std::collections::hash_map::DefaultHasher::new();
-    for (i, s) in texts.iter().enumerate() {
-        let m = set.match_message(&MessageView { text: s, kind: Some(MessageKind::Text), ..Default::default() });
-        hits += m.len();
-        messages_hit += usize::from(!m.is_empty());
-        for r in &m {
-            (i, &r.pack, &r.red_line, &r.rule, &r.conditions).hash(&mut fingerprint);
-            for e in &r.evidence {
-                (e.start, e.end, &e.term, e.steps).hash(&mut fingerprint);
-            }
-        }
-    }
-    let match_secs = t.elapsed().as_secs_f64();
-    let fingerprint = format!("{:016x}", fingerprint.finish());
+    let run = time_matcher(&mut set, &texts, &tune_sample);
+    let (match_secs, tune_secs, hits, messages_hit, fingerprint) =
+        (run.secs, run.tune_secs, run.hits, run.messages_hit, run.fingerprint.clone());
     if matcher_only {
         // For profiling the matcher (`perf record`) and quick comparisons.
         println!("full matcher, built-in packs (1 core): {match_secs:.2} s, {:.1} MB/s (tuning on {tune_n} texts: {tune_secs:.3} s)", mbps(bytes, match_secs));
@@ -204,6 +225,30 @@ fn main() {
         println!("(ripgrep not found: apt-get install -y ripgrep)");
     }
     println!("messages {} with {} hits; {} messages hit; hits fingerprint {fingerprint}", texts.len(), hits, messages_hit);
+    // 5. on a shared machine one run can be slowed by a neighbour: rounds
+    // of the matcher and ripgrep, interleaved, with the median and best of
+    // each and the median of the per-round ratio
+    let mut rounds = serde_json::Value::Null;
+    if repeat > 1 && rg_one.is_some() {
+        let (mut m, mut r, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..repeat {
+            let run = time_matcher(&mut set, &texts, &tune_sample);
+            assert_eq!(run.fingerprint, fingerprint, "every round finds the same hits");
+            let Some((rs, _)) = time_rg(&["-j1", "-F", "-i", "-c", "-f", &tf, &xf]) else { break };
+            m.push(mbps(bytes, run.secs));
+            r.push(mbps(bytes, rs));
+            ratio.push(mbps(bytes, run.secs) / mbps(bytes, rs));
+        }
+        let best = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+        println!(
+            "| {} interleaved rounds: full matcher MB/s median (best) | {:.1} ({:.1}) | rg -j1 median (best) {:.1} ({:.1}) | ratio median {:.2} |",
+            m.len(), median(m.clone()), best(&m), median(r.clone()), best(&r), median(ratio.clone())
+        );
+        rounds = serde_json::json!({
+            "rounds": m.len(), "match_mbps": m, "rg_j1_mbps": r,
+            "match_median": median(m.clone()), "rg_j1_median": median(r.clone()), "ratio_median": median(ratio),
+        });
+    }
     let rg1 = rg_one.as_ref().map(|(s, _)| mbps(bytes, *s));
     println!(
         "{}",
@@ -212,7 +257,7 @@ fn main() {
             "normalize_mbps": mbps(bytes, norm_secs), "normalize_map_mbps": mbps(bytes, map_secs), "match_mbps": match_mbps,
             "aho_corasick_cjk_mbps": mbps(bytes, ac_secs), "daachorse_cjk_mbps": mbps(bytes, da_secs),
             "cjk_literals": cjk.len(), "rg_j1_mbps": rg1, "rg_all_mbps": rg_all.as_ref().map(|(s, _)| mbps(bytes, *s)),
-            "ratio_to_rg_j1": rg1.map(|r| match_mbps / r),
+            "ratio_to_rg_j1": rg1.map(|r| match_mbps / r), "tune_secs": tune_secs, "interleaved": rounds,
         })
     );
 }
