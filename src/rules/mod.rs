@@ -8,11 +8,14 @@
 //! * [`normalize`] folds evasions and maps offsets back to the original;
 //! * [`matcher`] compiles every loaded pack into one automaton per
 //!   normalisation setting and evaluates rules on messages;
+//! * `key_filter` passes the texts that may contain a pattern that wakes
+//!   a rule, before any automaton looks at them;
 //! * [`examples`] runs each rule's own `must_match` / `must_not_match`;
 //! * [`eval`] measures precision and recall on a labelled set.
 
 pub mod eval;
 pub mod examples;
+mod key_filter;
 pub mod matcher;
 pub mod normalize;
 pub mod pack;
