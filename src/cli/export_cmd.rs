@@ -121,8 +121,7 @@ pub fn export(db: &Path, actor: &str, a: ExportArgs) -> anyhow::Result<ExitCode>
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&s)?);
             } else {
-                let ids: Vec<String> = s.cases.iter().map(|c| format!("#{c}")).collect();
-                println!("exported {} case(s) {} to {}", s.cases.len(), ids.join(" "), s.path);
+                println!("exported {} case(s) {} to {}", s.cases.len(), id_ranges(&s.cases, "#"), s.path);
                 println!("  {} messages, {} files", s.messages, s.files.len());
                 if let Some(p) = s.pdf_pages {
                     println!("  case.pdf: {p} pages");
@@ -134,7 +133,7 @@ pub fn export(db: &Path, actor: &str, a: ExportArgs) -> anyhow::Result<ExitCode>
                 if s.redactions > 0 {
                     println!("  {} identifiers redacted", s.redactions);
                 }
-                println!("  manifest sha256 {}  (audit entries {:?})", s.manifest_sha256, s.audit_seqs);
+                println!("  manifest sha256 {}  (audit entries {})", s.manifest_sha256, id_ranges(&s.audit_seqs, ""));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -147,6 +146,28 @@ pub fn export(db: &Path, actor: &str, a: ExportArgs) -> anyhow::Result<ExitCode>
 }
 
 /// `redline verify PATH`: exit 0 when intact, 1 naming what changed.
+/// Ids as runs, `#3 #5–#9 #12`: a batch of 590 cases stays one line.
+fn id_ranges(ids: &[i64], prefix: &str) -> String {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        runs.push(match j - i {
+            0 => format!("{prefix}{}", sorted[i]),
+            1 => format!("{prefix}{} {prefix}{}", sorted[i], sorted[j]),
+            _ => format!("{prefix}{}–{prefix}{}", sorted[i], sorted[j]),
+        });
+        i = j + 1;
+    }
+    runs.join(" ")
+}
+
 pub fn verify(db: &Path, actor: &str, path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     // Consult the workspace only if there is one: verifying must not create a database.
     let report = if db.exists() {
@@ -200,4 +221,14 @@ pub fn verify(db: &Path, actor: &str, path: &Path, json: bool) -> anyhow::Result
         }
     }
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_print_as_runs() {
+        assert_eq!(super::id_ranges(&[5, 3, 6, 7, 9, 10, 12], "#"), "#3 #5–#7 #9 #10 #12");
+        assert_eq!(super::id_ranges(&[], "#"), "");
+        assert_eq!(super::id_ranges(&(598..=1187).collect::<Vec<_>>(), ""), "598–1187");
+    }
 }
