@@ -15,21 +15,26 @@ pub struct ScanArgs {
     /// Rule pack files or folders (default: the built-in packs); the workspace's rules/ folder is always added.
     #[arg(long = "rules")]
     pub rules: Vec<PathBuf>,
+    /// Print the scan and grouping summary as one JSON object.
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct HitsArgs {
+    /// Only hits of this red line (e.g. illicit-payments).
     #[arg(long = "red-line")]
     pub red_line: Option<String>,
+    /// Only hits of this rule id.
     #[arg(long)]
     pub rule: Option<String>,
+    /// Only hits of this pack id.
     #[arg(long)]
     pub pack: Option<String>,
     /// Also list hits that a later scan no longer produces.
     #[arg(long)]
     pub include_retracted: bool,
+    /// At most this many hits (in message order).
     #[arg(long)]
     pub limit: Option<usize>,
     /// One JSON object per hit, per line (spans are UTF-16 offsets into `text`).
