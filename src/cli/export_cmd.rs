@@ -145,7 +145,6 @@ pub fn export(db: &Path, actor: &str, a: ExportArgs) -> anyhow::Result<ExitCode>
     }
 }
 
-/// `redline verify PATH`: exit 0 when intact, 1 naming what changed.
 /// Ids as runs, `#3 #5–#9 #12`: a batch of 590 cases stays one line.
 fn id_ranges(ids: &[i64], prefix: &str) -> String {
     let mut sorted = ids.to_vec();
@@ -168,6 +167,7 @@ fn id_ranges(ids: &[i64], prefix: &str) -> String {
     runs.join(" ")
 }
 
+/// `redline verify PATH`: exit 0 when intact, 1 naming what changed.
 pub fn verify(db: &Path, actor: &str, path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     // Consult the workspace only if there is one: verifying must not create a database.
     let report = if db.exists() {

@@ -214,8 +214,7 @@ impl<'t> Folder<'t> {
             self.pending |= Steps::INVISIBLE;
             return;
         }
-        let steps = std::mem::take(&mut self.pending);
-        let mut steps = steps;
+        let mut steps = std::mem::take(&mut self.pending);
         let mut base = c;
         let text = self.text;
         if opts.traditional_to_simplified && is_traditional(c) {

@@ -49,6 +49,7 @@ mod reference;
 mod stream;
 
 pub use chars::is_cjk;
+pub use passes::is_word;
 use passes::{Item, Scratch};
 
 

@@ -201,10 +201,11 @@ pub(super) fn is_alphabetic(c: char) -> bool {
     ('\u{3400}'..='\u{4DBF}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic()
 }
 
-/// A char of a Latin (non-CJK) word: a repeated one is kept when it makes
-/// the whole word. `!is_cjk` first: it is a range check, and most chars are CJK.
+/// A char of a word in the Latin sense (alphanumeric, not CJK): what word
+/// boundaries of terms and whole-word repeats (AA) are made of. `!is_cjk`
+/// first: it is a range check, and most chars are CJK.
 #[inline]
-pub(super) fn is_word(c: char) -> bool {
+pub fn is_word(c: char) -> bool {
     !is_cjk(c) && c.is_alphanumeric()
 }
 
@@ -294,7 +295,6 @@ pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratc
     if !items.windows(2).any(|w| w[0].ch() == w[1].ch() && is_alphabetic(w[0].ch())) {
         return;
     }
-    let word = is_word;
     let n = items.len();
     let keep = &mut scratch.flags;
     keep.clear();
@@ -306,7 +306,7 @@ pub(super) fn collapse_repeats<T: Unit>(items: &mut Vec<T>, scratch: &mut Scratc
         while j < n && items[j].ch() == c {
             j += 1;
         }
-        if j - i >= 2 && word(c) && (i == 0 || !word(items[i - 1].ch())) && (j == n || !word(items[j].ch())) {
+        if j - i >= 2 && is_word(c) && (i == 0 || !is_word(items[i - 1].ch())) && (j == n || !is_word(items[j].ch())) {
             keep[i..j].fill(true);
         }
         i = j;

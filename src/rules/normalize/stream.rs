@@ -11,11 +11,15 @@
 //! each step here is a stage that holds back only what it has not yet
 //! decided and passes the rest on: fold → join → leet → collapse → text.
 //!
+//! Where no stage holds anything back, runs of plain ideographs and ASCII
+//! words of letters only are copied in bulk: they need none of the stages.
+//!
 //! One case needs more context and is left to the passes (`text_form`
 //! returns `false`): a run of single letters and short separators, where
 //! whether `b r i b e` is one spaced-out word depends on how the run goes
-//! on. The reference tests compare the output and the join marks with the
-//! old normaliser on generated evasions and chat.
+//! on. The tests compare the output and the join marks with the passes on
+//! random strings, and the reference tests with the old normaliser on
+//! generated evasions and chat.
 
 use super::chars::{is_cjk, is_separator, leet};
 use super::fold::Folder;
